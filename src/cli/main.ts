@@ -11,8 +11,7 @@ const program = new Command('alr')
   .showHelpAfterError()
   .exitOverride();
 
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [
-];
+const commands: Array<() => Promise<{ register(program: Command): void }>> = [() => import('./bench.js')];
 for (const load of commands) (await load()).register(program);
 
 try {
