@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PyFloat, pyFloat, pyJsonDumps, pyJsonParse } from '../../src/python/json.js';
+import { testData } from '../helpers/paths.js';
+
+const parity = JSON.parse(readFileSync(join(testData, 'python', 'parity.json'), 'utf8')) as {
+  json: { cases: Array<{ options: Record<string, unknown>; text: string }>; special: string };
+};
+
+// The object the generator script dumps, written with our float marker.
+const sample = {
+  b: [1, pyFloat(2), 0.1, -3.5e-7, pyFloat(1e16), null, true, false],
+  a: { z: 'é ü \u2014 \u{1F600}', y: [], x: {} },
+  c: 'quote" back\\ nl\n tab\t ctl\x01 del\x7f',
+  n: 12345678901234567890n,
+};
+
+for (const { options, text } of parity.json.cases) {
+  test(`pyJsonDumps matches json.dumps with ${JSON.stringify(options)}`, () => {
+    const dumped = pyJsonDumps(sample, {
+      indent: options.indent as number | undefined,
+      sortKeys: options.sort_keys as boolean | undefined,
+      ensureAscii: options.ensure_ascii as boolean | undefined,
+      separators: options.separators as [string, string] | undefined,
+    });
+    assert.equal(dumped, text);
+  });
+}
+
+test('non-finite floats are written as Python writes them', () => {
+  assert.equal(
+    pyJsonDumps([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]),
+    parity.json.special,
+  );
+});
+
+test('pyJsonParse keeps Python floats and big integers so that re-dumping reproduces the text', () => {
+  for (const { options, text } of parity.json.cases) {
+    const parsed = pyJsonParse(text);
+    const again = pyJsonDumps(parsed, {
+      indent: options.indent as number | undefined,
+      ensureAscii: options.ensure_ascii as boolean | undefined,
+      separators: options.separators as [string, string] | undefined,
+    });
+    if (!options.sort_keys) assert.equal(again, text);
+  }
+  const v = pyJsonParse('{"score": 1.0, "n": 3, "big": 123456789012345678901}') as Record<string, unknown>;
+  assert.ok(v.score instanceof PyFloat);
+  assert.equal(v.n, 3);
+  assert.equal(v.big, 123456789012345678901n);
+  assert.throws(() => pyJsonParse('{"a": }'), /Expecting value/);
+  assert.throws(() => pyJsonParse('[1] x'), /Extra data/);
+});
+
+test('circular structures are rejected', () => {
+  const a: unknown[] = [];
+  a.push(a);
+  assert.throws(() => pyJsonDumps(a), /Circular/);
+});
