@@ -47,6 +47,8 @@ function hex4(code: number): string {
 
 /** A JSON string literal as Python writes it. */
 export function pyJsonString(s: string, ensureAscii = true): string {
+  // Python's ESCAPE_ASCII / ESCAPE patterns: control characters are escaped on purpose.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control range is what must be escaped
   const pattern = ensureAscii ? /[\\"]|[^ -~]/g : /[\\"\x00-\x1f]/g;
   return `"${s.replace(pattern, (c) => SHORT_ESCAPES[c] ?? hex4(c.charCodeAt(0)))}"`;
 }
