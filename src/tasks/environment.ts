@@ -19,5 +19,10 @@ export interface Environment {
   readonly finished: boolean;
   /** The goal prompt given to the agent as its first user message. */
   goalPrompt(): string;
+  /**
+   * Optional: the values of the goal prompt's placeholders (e.g. capacity, inspect_budget,
+   * item_classes), as the text they take in the prompt. Lets a prompt pack override the goal text.
+   */
+  goalPromptValues?(): Record<string, string | number>;
   evaluate(): TaskResult;
 }
