@@ -11,7 +11,10 @@ const program = new Command('alr')
   .showHelpAfterError()
   .exitOverride();
 
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [() => import('./bench.js')];
+const commands: Array<() => Promise<{ register(program: Command): void }>> = [
+  () => import('./bench.js'),
+  () => import('./export.js'),
+];
 for (const load of commands) (await load()).register(program);
 
 try {

@@ -1,0 +1,33 @@
+// Output record shapes of the default export.
+import type { TraceMessage } from './trace-types.js';
+
+export type ExportFormat = 'messages' | 'sharegpt';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['messages', 'sharegpt'];
+
+const SHAREGPT_ROLE = { system: 'system', user: 'human', assistant: 'gpt' } as const;
+
+/** `{"messages":[{role, content}]}` (OpenAI / TRL / Axolotl chat_template) or ShareGPT conversations. */
+export function formatExample(
+  messages: readonly TraceMessage[],
+  format: ExportFormat,
+): Record<string, unknown> {
+  if (format === 'sharegpt') {
+    return { conversations: messages.map((m) => ({ from: SHAREGPT_ROLE[m.role], value: m.content })) };
+  }
+  return { messages: messages.map((m) => ({ role: m.role, content: m.content })) };
+}
+
+/** Reads one exported line back into messages (either format). */
+export function parseExampleLine(line: string): TraceMessage[] {
+  const record = JSON.parse(line) as {
+    messages?: TraceMessage[];
+    conversations?: { from: string; value: string }[];
+  };
+  if (Array.isArray(record.messages))
+    return record.messages.map((m) => ({ role: m.role, content: m.content }));
+  if (Array.isArray(record.conversations)) {
+    const back: Record<string, TraceMessage['role']> = { system: 'system', human: 'user', gpt: 'assistant' };
+    return record.conversations.map((c) => ({ role: back[c.from] ?? 'user', content: c.value }));
+  }
+  throw new Error('neither "messages" nor "conversations"');
+}
