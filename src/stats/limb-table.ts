@@ -1,0 +1,81 @@
+// Fast exact sums for resampling. Each value is stored as an exact integer (value · 2^-scale) cut
+// into signed 24-bit limbs held in doubles; adding limbs column by column stays exact for up to 2^29
+// terms, so a resample's exact sum costs a few float additions per draw and one bigint rebuild.
+import { type Dyadic, toDyadic } from './exact-float.js';
+
+const LIMB_BITS = 24;
+const LIMB_BASE = 2 ** LIMB_BITS;
+const MAX_TERMS = 2 ** 29;
+
+export class LimbTable {
+  private constructor(
+    /** Limbs of value i are at [i·width, (i+1)·width), least significant first. */
+    private readonly limbs: Float64Array,
+    /** Limbs per value. */
+    readonly width: number,
+    /** Every value equals its integer times 2^scale. */
+    readonly scale: number,
+    readonly size: number,
+  ) {}
+
+  /** A table of the values themselves. */
+  static fromValues(xs: readonly number[]): LimbTable {
+    return LimbTable.fromRows(
+      xs.map((x) => [toDyadic(x)]),
+      ([x]) => x,
+    );
+  }
+
+  /** A table of the exact differences a[i] − b[i] (no rounding of the subtraction). */
+  static fromDifferences(a: readonly number[], b: readonly number[]): LimbTable {
+    if (a.length !== b.length) throw new RangeError('paired arrays must have the same length');
+    return LimbTable.fromRows(
+      a.map((x, i) => [toDyadic(x), toDyadic(b[i])]),
+      ([x, y]) => x - y,
+    );
+  }
+
+  /** Scales every dyadic of every row to one common exponent, then combines each row's integers. */
+  private static fromRows(rows: Dyadic[][], combine: (scaled: bigint[]) => bigint): LimbTable {
+    if (rows.length > MAX_TERMS) throw new RangeError(`at most ${MAX_TERMS} values are supported`);
+    let scale = Number.POSITIVE_INFINITY;
+    for (const row of rows)
+      for (const p of row) if (p.mantissa !== 0n && p.exponent < scale) scale = p.exponent;
+    if (scale === Number.POSITIVE_INFINITY) scale = 0;
+    const ints = rows.map((row) =>
+      combine(row.map((p) => (p.mantissa === 0n ? 0n : p.mantissa << BigInt(p.exponent - scale)))),
+    );
+    let maxBits = 1;
+    for (const k of ints) maxBits = Math.max(maxBits, (k < 0n ? -k : k).toString(2).length);
+    const width = Math.ceil(maxBits / LIMB_BITS);
+    const limbs = new Float64Array(ints.length * width);
+    const mask = BigInt(LIMB_BASE - 1);
+    ints.forEach((k, i) => {
+      const sign = k < 0n ? -1 : 1;
+      let rest = k < 0n ? -k : k;
+      for (let j = 0; j < width; j++) {
+        limbs[i * width + j] = sign * Number(rest & mask);
+        rest >>= BigInt(LIMB_BITS);
+      }
+    });
+    return new LimbTable(limbs, width, scale, ints.length);
+  }
+
+  /** A zeroed accumulator for `add`. */
+  accumulator(): Float64Array {
+    return new Float64Array(this.width);
+  }
+
+  /** acc += value[index] (exact). */
+  add(acc: Float64Array, index: number): void {
+    const base = index * this.width;
+    for (let j = 0; j < this.width; j++) acc[j] += this.limbs[base + j];
+  }
+
+  /** The exact integer held by an accumulator (the sum is that integer times 2^scale). */
+  total(acc: Float64Array): bigint {
+    let total = 0n;
+    for (let j = this.width - 1; j >= 0; j--) total = (total << BigInt(LIMB_BITS)) + BigInt(acc[j]);
+    return total;
+  }
+}
