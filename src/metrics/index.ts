@@ -1,0 +1,128 @@
+// Per-episode metrics of one or more runs. Entry point: `computeMetrics(paths, options)`.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { CodeAnalysis } from '../sandbox/interpreter.js';
+import { analyzeAll, defaultAnalyzer } from './analyzer.js';
+import { discoverEpisodes } from './discover.js';
+import { episodeMetrics } from './episode-metrics.js';
+import { labelGroup } from './labels.js';
+import { stepsOfTrace } from './steps.js';
+import type { CodeAnalyzer, Condition, Episode, StepView } from './types.js';
+
+export { BASE_NAMES, behaviorMetrics } from './behavior.js';
+export { longestErrorRun, taskIdOf } from './episode-metrics.js';
+export { errorTypeFromText } from './error-type.js';
+export { runtimeFromSystemPrompts } from './labels.js';
+export { replayKnapsackOutcome } from './replay-score.js';
+export { stepsOfTrace } from './steps.js';
+export type * from './types.js';
+
+export interface MetricsOptions {
+  /** Folder of task files (for recomputing scores of trace-only episodes). */
+  tasksDir?: string;
+  /**
+   * Parser for the behavioral metrics. Default: the sandbox's `analyzeCode`; `null` skips the
+   * behavioral metrics (they are reported as unavailable).
+   */
+  analyzer?: CodeAnalyzer | null;
+}
+
+export interface MetricsResult {
+  conditions: Condition[];
+  /** Episodes of every condition, grouped by condition in `conditions` order, sorted by file name. */
+  episodes: Episode[];
+  /** False when no code analyzer was available (behavioral metrics are then null). */
+  behavioralAvailable: boolean;
+}
+
+/** run.json's tasks_dir as written (absolute, or relative to where the run started), else beside the run. */
+function resolveTasksDir(tasksDir: string, runDir: string): string | null {
+  if (isAbsolute(tasksDir)) return tasksDir;
+  for (const candidate of [
+    tasksDir,
+    join(runDir, tasksDir),
+    join(runDir, '..', tasksDir),
+    join(runDir, '..', '..', tasksDir),
+  ])
+    if (existsSync(candidate)) return candidate;
+  return null;
+}
+
+function slug(text: string): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'condition'
+  );
+}
+
+/** Reads every episode under `paths` and computes its metrics. */
+export async function computeMetrics(
+  paths: readonly string[],
+  options: MetricsOptions = {},
+): Promise<MetricsResult> {
+  const groups = discoverEpisodes(paths);
+  const analyzer = options.analyzer === undefined ? await defaultAnalyzer() : options.analyzer;
+
+  const prepared = groups.map((group) => ({
+    group,
+    labels: labelGroup(group),
+    steps: group.episodes.map((ep) => (ep.trace && ep.tracePath ? stepsOfTrace(ep.trace, ep.tracePath) : [])),
+  }));
+
+  let analyses: Map<string, CodeAnalysis> | null = null;
+  if (analyzer) {
+    const blocks = prepared.flatMap((p) =>
+      p.steps.flatMap((steps) => steps.flatMap((s) => (s.code !== null ? [s.code] : []))),
+    );
+    analyses = await analyzeAll(analyzer, blocks);
+  }
+
+  const usedIds = new Set<string>();
+  const conditions: Condition[] = [];
+  const episodes: Episode[] = [];
+  for (const { group, labels, steps } of prepared) {
+    const label = `${labels.difficulty} · ${labels.train} → ${labels.runtime}`;
+    let id = slug(`${labels.difficulty}-${labels.train}-${labels.runtime}`);
+    if (usedIds.has(id)) id = slug(`${id}-${group.agent ?? ''}-${group.family ?? ''}`);
+    for (let k = 2; usedIds.has(id); k++) id = `${id.replace(/-\d+$/, '')}-${k}`;
+    usedIds.add(id);
+
+    const runTasks =
+      group.run?.tasks_dir && group.runDir ? resolveTasksDir(group.run.tasks_dir, group.runDir) : null;
+    const tasksDir = options.tasksDir ?? runTasks ?? null;
+    conditions.push({
+      id,
+      label,
+      difficulty: labels.difficulty,
+      train: labels.train,
+      runtime: labels.runtime,
+      source: group.source,
+      agent: group.agent,
+      family: group.family,
+      model: labels.model,
+      summary: group.summary,
+      replays: group.replays,
+    });
+    group.episodes.forEach((raw, i) => {
+      const st = steps[i] as StepView[];
+      const stepAnalyses = analyses
+        ? st.map((s) => (s.code !== null ? (analyses.get(s.code) ?? null) : null))
+        : null;
+      episodes.push({
+        metrics: episodeMetrics(raw, st, stepAnalyses, {
+          condition: id,
+          family: group.family,
+          runtime: labels.runtimeMode,
+          tasksDir,
+        }),
+        steps: st,
+        task: raw.trace?.summary.task ?? null,
+        tracePath: raw.tracePath,
+        resultPath: raw.resultPath,
+      });
+    });
+  }
+  return { conditions, episodes, behavioralAvailable: analyzer !== null };
+}
