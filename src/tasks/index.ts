@@ -1,0 +1,22 @@
+// Public API of the tasks module: other parts import only from here.
+export { createEnvironment } from './create-environment.js';
+export type { Environment, TaskFamily, TaskResult } from './environment.js';
+export { TASK_FAMILIES } from './environment.js';
+export { KnapsackEnvironment } from './knapsack/environment.js';
+export { solveKnapsack } from './knapsack/solver.js';
+export { listTaskFiles, loadTask, parseTask } from './loader.js';
+export { NavigationEnvironment } from './navigation/environment.js';
+export { RuleDiagnosisEnvironment } from './rule_diagnosis/environment.js';
+export type { Tool, ToolArgs, ToolParam, ToolReturn, ToolSpec } from './tool.js';
+export { ToolRuntimeError } from './tool.js';
+export type { ToolDocOverride, ToolDocOverrides } from './tool-doc.js';
+export { renderToolDoc, renderToolPrompt } from './tool-doc.js';
+export type {
+  KnapsackItem,
+  KnapsackTask,
+  NavigationTask,
+  RuleDiagnosisTask,
+  RuleParams,
+  Task,
+  TaskCommon,
+} from './types.js';
