@@ -1,0 +1,95 @@
+/**
+ * What the scheduler needs from whatever plays one episode, and how an episode's files are written:
+ * the trace first, the result last (its presence marks the episode as done for resumption), each
+ * atomically so that a crash or kill never leaves a partial file behind.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { pyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { ResolvedAgent } from './config.js';
+import { type RunLayout, resultPath, traceHtmlPath, tracePath } from './layout.js';
+import type { TaskRef } from './task-selection.js';
+
+export type RunStatus = 'completed' | 'timeout' | 'error';
+
+export interface EpisodeJob {
+  agent: ResolvedAgent;
+  task: TaskRef;
+  layout: RunLayout;
+}
+
+/** One finished episode, as JSON-ready objects (PyFloat marks Python floats). */
+export interface EpisodeOutput {
+  status: RunStatus;
+  /** The result file's object (reference keys first, then `alr`). */
+  result: Record<string, unknown>;
+  /** The trace file's object; absent when the episode failed before it began. */
+  trace?: Record<string, unknown>;
+  /** An optional standalone HTML view of the trace. */
+  html?: string;
+  /** For progress and the summary table. */
+  totalTokens: number;
+  steps: number;
+}
+
+/** Plays the episodes of one agent; created once per agent so that episodes share its model and sandbox pool. */
+export interface AgentExecutor {
+  run(job: EpisodeJob, signal: AbortSignal): Promise<EpisodeOutput>;
+  close(): Promise<void>;
+}
+
+export type ExecutorFactory = (agent: ResolvedAgent, context: { runName: string }) => Promise<AgentExecutor>;
+
+/** Serialization of the reference's episode files: `json.dumps(indent=2, ensure_ascii=False)`, no final newline. */
+export const episodeJson = (value: unknown) => pyJsonDumps(value, { indent: 2, ensureAscii: false });
+
+export function writeEpisode(job: EpisodeJob, output: EpisodeOutput): void {
+  const { layout, agent, task } = job;
+  if (output.trace)
+    writeFileAtomic(tracePath(layout, agent.name, task.family, task.taskId), episodeJson(output.trace));
+  if (output.html) writeFileAtomic(traceHtmlPath(layout, agent.name, task.family, task.taskId), output.html);
+  writeFileAtomic(resultPath(layout, agent.name, task.family, task.taskId), episodeJson(output.result));
+}
+
+/** Status of an episode already on disk, or undefined when it has no readable result file. */
+export function existingStatus(job: EpisodeJob): string | undefined {
+  const path = resultPath(job.layout, job.agent.name, job.task.family, job.task.taskId);
+  if (!existsSync(path)) return undefined;
+  try {
+    const parsed = pyJsonParse(readFileSync(path, 'utf8')) as { status?: unknown };
+    return typeof parsed.status === 'string' ? parsed.status : 'unknown';
+  } catch {
+    // Our writes are atomic, so an unreadable file was not written by us: redo the episode.
+    rmSync(path, { force: true });
+    return undefined;
+  }
+}
+
+/** The result written when an episode failed before its environment existed (nothing to evaluate). */
+export function failedBeforeStart(job: EpisodeJob, message: string, startedAt: number): EpisodeOutput {
+  const now = Date.now() / 1000;
+  return {
+    status: 'error',
+    result: {
+      status: 'error',
+      error: message,
+      result: { is_solved: false, score: pyFloat(0), metrics: {} },
+      finished_at: pyFloat(now),
+      started_at: pyFloat(startedAt),
+      alr: {
+        task_id: job.task.taskId,
+        family: job.task.family,
+        runtime: job.agent.runtime,
+        agent: job.agent.name,
+        stop_reason: 'error',
+        terminated: false,
+        truncated: false,
+        steps: 0,
+        token_usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+        wall_time_s: pyFloat(now - startedAt),
+      },
+    },
+    totalTokens: 0,
+    steps: 0,
+  };
+}

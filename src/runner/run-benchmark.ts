@@ -1,0 +1,183 @@
+/**
+ * `alr run`: for each agent (in config order) and each family (in config order), play the selected
+ * tasks with bounded concurrency, write each episode's files as it finishes, then the agent × family's
+ * task_status and summary files. Finished episodes (result file present) are skipped; an episode that
+ * fails is recorded with status "error" and the run goes on.
+ */
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { type BenchmarkConfig, familiesOf, type ResolvedAgent, resolveAgent } from './config.js';
+import { configYaml } from './config-snapshot.js';
+import {
+  type AgentExecutor,
+  type EpisodeJob,
+  type ExecutorFactory,
+  existingStatus,
+  failedBeforeStart,
+  writeEpisode,
+} from './episode.js';
+import {
+  configYamlPath,
+  type RunLayout,
+  runJsonPath,
+  runLayout,
+  summaryPath,
+  taskStatusPath,
+} from './layout.js';
+import { runPool } from './pool.js';
+import type { ProgressReporter } from './progress.js';
+import { type RunMetadataInput, runMetadata } from './run-metadata.js';
+import {
+  computeSummary,
+  countStatuses,
+  type EpisodeStatus,
+  type RunSummary,
+  runFileJson,
+} from './summary.js';
+import { limitPerFamily, type Shard, shardTasks, type TaskRef } from './task-selection.js';
+
+export interface RunOptions {
+  config: BenchmarkConfig;
+  /** The task set folder (holding `tasks/<family>/*.json`). */
+  tasksDir: string;
+  /** Lists a family's task files in the reference's order. */
+  listTasks: (tasksDir: string, family: TaskRef['family']) => TaskRef[];
+  executorFactory: ExecutorFactory;
+  limit?: number;
+  shard?: Shard;
+  /** Redo episodes whose recorded status is "error" (default: skip them like the reference). */
+  retryErrors?: boolean;
+  progress?: ProgressReporter;
+  /** Raised (e.g. on SIGINT) to stop starting new episodes. */
+  stop?: AbortSignal;
+  /** Aborts running episodes. */
+  abortEpisodes?: AbortSignal;
+  /** Extra facts for run.json (task-set name, policy styles). */
+  metadata?: Partial<RunMetadataInput>;
+}
+
+export interface GroupOutcome {
+  agent: string;
+  family: string;
+  statuses: Record<string, number>;
+  summary: RunSummary;
+}
+
+export interface RunOutcome {
+  layout: RunLayout;
+  groups: GroupOutcome[];
+  /** True when a stop request left episodes unplayed. */
+  interrupted: boolean;
+  errors: number;
+}
+
+export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
+  const { config } = options;
+  const layout = runLayout(config.output_dir, config.run_name);
+  writeFileAtomic(configYamlPath(layout), configYaml(config));
+  const agents = config.agents.map((a) => resolveAgent(config, a));
+  writeFileAtomic(
+    runJsonPath(layout),
+    `${JSON.stringify(runMetadata({ config, tasksDir: options.tasksDir, agents, ...options.metadata }), null, 2)}\n`,
+  );
+
+  // The selection is fixed up front so that progress knows the total.
+  const families = familiesOf(config);
+  const perFamily = new Map<string, TaskRef[]>();
+  for (const family of families) {
+    const all = limitPerFamily(options.listTasks(options.tasksDir, family), options.limit);
+    perFamily.set(family, all);
+  }
+  const selected = shardTasks([...perFamily.values()].flat(), options.shard);
+  const progress = options.progress;
+  if (progress) progress.counts.total += selected.length * agents.length;
+
+  const groups: GroupOutcome[] = [];
+  let errors = 0;
+  let interrupted = false;
+  const stopped = () => options.stop?.aborted === true;
+  const never = new AbortController().signal;
+
+  for (const agent of agents) {
+    if (stopped()) break;
+    let executor: AgentExecutor | undefined;
+    const getExecutor = async () => {
+      executor ??= await options.executorFactory(agent, { runName: config.run_name });
+      return executor;
+    };
+    try {
+      for (const family of families) {
+        const tasks = selected.filter((t) => t.family === family);
+        if (tasks.length === 0) continue;
+        const statuses = await runPool(
+          tasks,
+          (task) => playOne({ agent, task, layout }, getExecutor, options, options.abortEpisodes ?? never),
+          { concurrency: config.max_concurrent_runs, shouldStop: stopped },
+        );
+        const played = statuses.filter((s): s is EpisodeStatus => s !== undefined);
+        errors += played.filter((s) => s === 'error').length;
+        if (played.length < tasks.length) interrupted = true;
+        // Summaries cover every selected task of the family (all shards), so merged outputs summarize whole.
+        const familyIds = (perFamily.get(family) ?? []).map((t) => t.taskId);
+        const outcome = writeGroupFiles(layout, agent, family, played, familyIds);
+        groups.push(outcome);
+        if (stopped()) break;
+      }
+    } finally {
+      await executor?.close();
+    }
+  }
+  if (stopped() && groups.length < agents.length * families.length) interrupted = true;
+  return { layout, groups, interrupted, errors };
+}
+
+async function playOne(
+  job: EpisodeJob,
+  getExecutor: () => Promise<AgentExecutor>,
+  options: RunOptions,
+  abort: AbortSignal,
+): Promise<EpisodeStatus> {
+  const progress = options.progress;
+  const existing = existingStatus(job);
+  if (existing !== undefined && !(options.retryErrors && existing === 'error')) {
+    if (progress) {
+      progress.counts.done += 1;
+      progress.counts.skipped += 1;
+    }
+    return 'skipped';
+  }
+  if (progress) progress.counts.running += 1;
+  const startedAt = Date.now() / 1000;
+  let output: Awaited<ReturnType<AgentExecutor['run']>>;
+  try {
+    const executor = await getExecutor();
+    output = await executor.run(job, abort);
+  } catch (err) {
+    output = failedBeforeStart(job, err instanceof Error ? err.message : String(err), startedAt);
+  }
+  writeEpisode(job, output);
+  if (progress) {
+    progress.counts.running -= 1;
+    progress.counts.done += 1;
+    progress.counts.tokens += output.totalTokens;
+    if (output.status === 'error') {
+      progress.counts.errors += 1;
+      const reason = typeof output.result.error === 'string' ? output.result.error : 'unknown error';
+      progress.note(`error: ${job.agent.name} ${job.task.taskId}: ${reason.split('\n')[0]}`);
+    }
+  }
+  return output.status;
+}
+
+function writeGroupFiles(
+  layout: RunLayout,
+  agent: ResolvedAgent,
+  family: string,
+  statuses: EpisodeStatus[],
+  taskIds: string[],
+): GroupOutcome {
+  const counts = countStatuses(statuses);
+  writeFileAtomic(taskStatusPath(layout, agent.name, family), runFileJson(counts));
+  const summary = computeSummary(layout, agent.name, family, taskIds);
+  writeFileAtomic(summaryPath(layout, agent.name, family), runFileJson(summary));
+  return { agent: agent.name, family, statuses: counts, summary };
+}

@@ -1,0 +1,88 @@
+/**
+ * `run.json`: what a run was (task set, agents, their model, runtime and policy style), so that the
+ * report can label conditions (train style × runtime) without guessing from names.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { packageVersion } from '../cli/version.js';
+import type { BenchmarkConfig, ResolvedAgent } from './config.js';
+import { runJsonPath, runLayout } from './layout.js';
+
+export type ModelKind = 'http' | 'scripted' | 'replay';
+export type PolicyStyle = 'persistent' | 'stateless';
+
+/** The kind of model a name selects (the same rule `createModel` applies). */
+export function modelKindOf(name: string): ModelKind {
+  if (name.startsWith('scripted-')) return 'scripted';
+  if (name.startsWith('replay:')) return 'replay';
+  return 'http';
+}
+
+/** Scripted policies carry their style in their name; other models get it from an experiment plan. */
+export function policyStyleOf(modelName: string): PolicyStyle | undefined {
+  if (modelName === 'scripted-persistent') return 'persistent';
+  if (modelName === 'scripted-stateless') return 'stateless';
+  return undefined;
+}
+
+export interface RunMetadataInput {
+  config: BenchmarkConfig;
+  tasksDir: string;
+  agents: ResolvedAgent[];
+  /** Defaults to the task folder's name. */
+  taskSet?: string;
+  /** Policy style per agent name, for models whose name does not tell it (e.g. a fine-tuned adapter). */
+  policyStyles?: Record<string, PolicyStyle>;
+}
+
+export interface RunMetadata {
+  schema: 'alr.run.v1';
+  run_name: string;
+  tasks_dir: string;
+  task_set: string;
+  agents: Array<{
+    name: string;
+    model: { name: string; kind: ModelKind };
+    runtime: 'persistent' | 'stateless';
+    max_turns: number;
+    max_tool_calls: number | null;
+    policy_style?: PolicyStyle;
+  }>;
+  created_at: string;
+  alr_version: string;
+}
+
+export function runMetadata(input: RunMetadataInput): RunMetadata {
+  const { config } = input;
+  const path = runJsonPath(runLayout(config.output_dir, config.run_name));
+  // A resumed run keeps the time it was first created.
+  let createdAt = new Date().toISOString();
+  if (existsSync(path)) {
+    try {
+      const previous = JSON.parse(readFileSync(path, 'utf8')) as { created_at?: unknown };
+      if (typeof previous.created_at === 'string') createdAt = previous.created_at;
+    } catch {
+      // An unreadable run.json is simply replaced.
+    }
+  }
+  return {
+    schema: 'alr.run.v1',
+    run_name: config.run_name,
+    tasks_dir: input.tasksDir,
+    task_set: input.taskSet ?? basename(resolve(input.tasksDir)),
+    agents: input.agents.map((agent) => {
+      const modelName = agent.config.llm.model;
+      const style = input.policyStyles?.[agent.name] ?? policyStyleOf(modelName);
+      return {
+        name: agent.name,
+        model: { name: modelName, kind: modelKindOf(modelName) },
+        runtime: agent.runtime,
+        max_turns: agent.config.max_turns,
+        max_tool_calls: agent.config.max_tool_calls,
+        ...(style && { policy_style: style }),
+      };
+    }),
+    created_at: createdAt,
+    alr_version: packageVersion(),
+  };
+}
