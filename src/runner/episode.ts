@@ -4,6 +4,7 @@
  * atomically so that a crash or kill never leaves a partial file behind.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { monotonicSeconds } from '../agent/time.js';
 import { pyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { ResolvedAgent } from './config.js';
@@ -21,6 +22,8 @@ export interface EpisodeJob {
 /** One finished episode, as JSON-ready objects (PyFloat marks Python floats). */
 export interface EpisodeOutput {
   status: RunStatus;
+  /** Stopped by an abort request (Ctrl-C): nothing is written, so a re-run plays it again. */
+  aborted?: boolean;
   /** The result file's object (reference keys first, then `alr`). */
   result: Record<string, unknown>;
   /** The trace file's object; absent when the episode failed before it began. */
@@ -65,9 +68,17 @@ export function existingStatus(job: EpisodeJob): string | undefined {
   }
 }
 
-/** The result written when an episode failed before its environment existed (nothing to evaluate). */
-export function failedBeforeStart(job: EpisodeJob, message: string, startedAt: number): EpisodeOutput {
-  const now = Date.now() / 1000;
+/**
+ * The result written when an episode failed before its environment existed (nothing to evaluate).
+ * `startedAt` is in monotonic seconds, the clock of the reference's result files.
+ */
+export function failedBeforeStart(
+  job: EpisodeJob,
+  message: string,
+  startedAt: number,
+  model?: { name: string; kind: string },
+): EpisodeOutput {
+  const now = monotonicSeconds();
   return {
     status: 'error',
     result: {
@@ -81,6 +92,7 @@ export function failedBeforeStart(job: EpisodeJob, message: string, startedAt: n
         family: job.task.family,
         runtime: job.agent.runtime,
         agent: job.agent.name,
+        ...(model && { model }),
         stop_reason: 'error',
         terminated: false,
         truncated: false,

@@ -4,6 +4,7 @@
  * task_status and summary files. Finished episodes (result file present) are skipped; an episode that
  * fails is recorded with status "error" and the run goes on.
  */
+import { monotonicSeconds } from '../agent/time.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { type BenchmarkConfig, familiesOf, type ResolvedAgent, resolveAgent } from './config.js';
 import { configYaml } from './config-snapshot.js';
@@ -25,7 +26,7 @@ import {
 } from './layout.js';
 import { runPool } from './pool.js';
 import type { ProgressReporter } from './progress.js';
-import { type RunMetadataInput, runMetadata } from './run-metadata.js';
+import { modelKindOf, type RunMetadataInput, runMetadata } from './run-metadata.js';
 import {
   computeSummary,
   countStatuses,
@@ -135,7 +136,7 @@ async function playOne(
   getExecutor: () => Promise<AgentExecutor>,
   options: RunOptions,
   abort: AbortSignal,
-): Promise<EpisodeStatus> {
+): Promise<EpisodeStatus | undefined> {
   const progress = options.progress;
   const existing = existingStatus(job);
   if (existing !== undefined && !(options.retryErrors && existing === 'error')) {
@@ -146,17 +147,21 @@ async function playOne(
     return 'skipped';
   }
   if (progress) progress.counts.running += 1;
-  const startedAt = Date.now() / 1000;
+  const startedAt = monotonicSeconds();
   let output: Awaited<ReturnType<AgentExecutor['run']>>;
   try {
     const executor = await getExecutor();
     output = await executor.run(job, abort);
   } catch (err) {
-    output = failedBeforeStart(job, err instanceof Error ? err.message : String(err), startedAt);
+    output = failedBeforeStart(job, err instanceof Error ? err.message : String(err), startedAt, {
+      name: job.agent.config.llm.model,
+      kind: modelKindOf(job.agent.config.llm.model),
+    });
   }
+  if (progress) progress.counts.running -= 1;
+  if (output.aborted) return undefined;
   writeEpisode(job, output);
   if (progress) {
-    progress.counts.running -= 1;
     progress.counts.done += 1;
     progress.counts.tokens += output.totalTokens;
     if (output.status === 'error') {
