@@ -14,6 +14,9 @@ const program = new Command('alr')
 const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./bench.js'),
   () => import('./export.js'),
+  () => import('./train-config.js'),
+  () => import('./serve-config.js'),
+  () => import('./stats.js'),
 ];
 for (const load of commands) (await load()).register(program);
 
