@@ -28,6 +28,13 @@ export {
   pairedBootstrap,
 } from './paired-bootstrap.js';
 export {
+  type PairedInput,
+  parsePairedInput,
+  parseStatsSettings,
+  readPairedInput,
+  type StatsSettings,
+} from './paired-input.js';
+export {
   type MeanWithInterval,
   type PairedSummary,
   type PairedSummaryOptions,
