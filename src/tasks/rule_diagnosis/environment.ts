@@ -1,5 +1,6 @@
 import type { Environment, TaskResult } from '../environment.js';
 import { createFinishTool } from '../finish-tool.js';
+import { pyStrRepr } from '../python-repr.js';
 import { type Tool, type ToolArgs, ToolRuntimeError } from '../tool.js';
 import type { RuleDiagnosisTask } from '../types.js';
 import { ruleDiagnosisGoalPrompt } from './goal-prompt.js';
@@ -31,13 +32,6 @@ function pyTypeName(value: PyJsonValue): string {
     default:
       return 'dict';
   }
-}
-
-/** Python's repr of a str (enough for error messages: quotes and backslashes). */
-function pyStrRepr(s: string): string {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const body = s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-  return quote + (quote === "'" ? body.replace(/'/g, "\\'") : body) + quote;
 }
 
 /** Python's int() of a decoded JSON value, with its error messages. */
