@@ -17,6 +17,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./train-config.js'),
   () => import('./serve-config.js'),
   () => import('./stats.js'),
+  () => import('./tasks.js'),
 ];
 for (const load of commands) (await load()).register(program);
 
