@@ -7,6 +7,7 @@ export * from './export.js';
 export * from './formats.js';
 export * from './hyperparameters.js';
 export * from './reference-conversion.js';
+export * from './replay.js';
 export * from './runtime-view.js';
 export * from './serving.js';
 export * from './split.js';

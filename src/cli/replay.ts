@@ -1,0 +1,58 @@
+// `alr replay`: re-executes a run's recorded code blocks under a runtime, without a model.
+import type { Command } from 'commander';
+import { InputError } from '../util/errors.js';
+
+interface SandboxModule {
+  createSandbox(options: { backend?: string }): {
+    openSession(options: unknown): Promise<unknown>;
+    shutdown(): Promise<void>;
+  };
+}
+
+export function register(program: Command): void {
+  program
+    .command('replay')
+    .description(
+      "model-free counterfactual: re-run a run's recorded code under a runtime; writes replay_<runtime>.json",
+    )
+    .argument('<run-dir>', 'run folder (searched recursively for *.trace.json)')
+    .requiredOption('--runtime <runtime>', 'persistent | stateless')
+    .option('--backend <backend>', 'interpreter backend: pyodide | cpython')
+    .option('--tasks <dir>', 'task folder, for traces that do not name their task file')
+    .option('--out <file>', 'report path (default <run-dir>/replay_<runtime>.json)')
+    .action(
+      async (runDir: string, flags: { runtime: string; backend?: string; tasks?: string; out?: string }) => {
+        if (flags.runtime !== 'persistent' && flags.runtime !== 'stateless') {
+          throw new InputError(`--runtime must be persistent or stateless, got '${flags.runtime}'`);
+        }
+        if (flags.backend !== undefined && flags.backend !== 'pyodide' && flags.backend !== 'cpython') {
+          throw new InputError(`--backend must be pyodide or cpython, got '${flags.backend}'`);
+        }
+        const { replayRun, writeReplayReport, formatReplaySummary } = await import('../training/replay.js');
+        const { createEnvironment, loadTask } = await import('../tasks/index.js');
+        const sandboxModule = '../sandbox/index.js';
+        const { createSandbox } = (await import(sandboxModule)) as SandboxModule;
+        const sandbox = createSandbox({ ...(flags.backend && { backend: flags.backend }) });
+        try {
+          const report = await replayRun({
+            runDir,
+            runtime: flags.runtime,
+            backend: flags.backend,
+            tasksDir: flags.tasks,
+            openSession: (options) => sandbox.openSession(options) as never,
+            environmentFor: (file) => createEnvironment(loadTask(file)),
+            onEpisode: (r, i, n) => {
+              const note = r.error
+                ? `error: ${r.error}`
+                : `${r.name_error_steps.length} NameError step(s), score ${r.replay_score}`;
+              process.stderr.write(`[${i + 1}/${n}] ${r.source}: ${note}\n`);
+            },
+          });
+          const path = writeReplayReport(report, runDir, flags.out);
+          process.stdout.write(`${formatReplaySummary(report)}wrote ${path}\n`);
+        } finally {
+          await sandbox.shutdown();
+        }
+      },
+    );
+}
