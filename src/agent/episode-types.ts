@@ -1,5 +1,5 @@
 // Inputs and outcome of one CodeAct episode.
-import type { Model, TokenUsage } from '../models/model.js';
+import type { CompleteOptions, Model, TokenUsage } from '../models/model.js';
 import type { InterpreterSession, RuntimeMode } from '../sandbox/interpreter.js';
 import type { Environment, TaskResult } from '../tasks/environment.js';
 import type { EpisodeEvent } from './events.js';
@@ -31,6 +31,8 @@ export interface EpisodeInput {
   tokenBudget?: number;
   /** Wall-clock limit of the whole episode; the step in flight is abandoned. */
   timeoutMs?: number;
+  /** Sampling options sent with every request (the signal is the episode's own). */
+  requestOptions?: Omit<CompleteOptions, 'signal'>;
   /** Default 'persistent' (the reference). */
   globalsMessage?: GlobalsMessagePolicy;
   /** Default 'default'. */

@@ -153,7 +153,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
     const callStartedAt = Date.now();
     let completion: Completion;
     try {
-      completion = await unlessStopped(model.complete(request, { signal: stop.signal }), stop.signal);
+      completion = await unlessStopped(
+        model.complete(request, { ...input.requestOptions, signal: stop.signal }),
+        stop.signal,
+      );
     } catch (error) {
       if (error instanceof EpisodeInterrupted) throw error;
       const message = llmCallFailedMessage(error);

@@ -17,12 +17,14 @@ export class CannedModel implements Model {
   readonly name = 'canned-test-model';
   readonly kind = 'scripted' as const;
   readonly requests: ChatMessage[][] = [];
+  readonly options: (CompleteOptions | undefined)[] = [];
   private next = 0;
 
   constructor(private readonly replies: CannedReply[]) {}
 
   complete(messages: ChatMessage[], options?: CompleteOptions): Promise<Completion> {
     this.requests.push(messages.map((m) => ({ ...m })));
+    this.options.push(options);
     const reply = this.replies[this.next++];
     if (reply === undefined)
       return Promise.resolve({ text: 'no more replies', finishReason: 'stop', usage: usage(1, 1) });

@@ -369,3 +369,13 @@ test('bad limits are rejected before the episode starts', async () => {
   const { input } = setup([]);
   await assert.rejects(runEpisode({ ...input, maxTurns: 0 }), /maxTurns must be a positive integer/);
 });
+
+test('request options reach the model together with the episode signal', async () => {
+  const { input, model } = setup([finishCall], 'persistent', {
+    requestOptions: { temperature: 0.2, maxTokens: 12288 },
+  });
+  await runEpisode(input);
+  assert.equal(model.options[0]?.temperature, 0.2);
+  assert.equal(model.options[0]?.maxTokens, 12288);
+  assert.ok(model.options[0]?.signal instanceof AbortSignal);
+});
