@@ -31,7 +31,7 @@ for (const [maxSeq, expected] of [
     const want = lines(join(fixtures, 'expected', expected));
     const got = lines(out);
     assert.equal(got.length, want.length);
-    got.forEach((line, i) => assert.equal(line, want[i], `line ${i + 1}`));
+    for (const [i, line] of got.entries()) assert.equal(line, want[i], `line ${i + 1}`);
     assert.equal(outcome.train, want.filter((l) => l !== '').length);
     const provenance = lines(out.replace(/\.jsonl$/, '.provenance.jsonl')).filter(Boolean);
     assert.equal(provenance.length, outcome.train);
