@@ -1,0 +1,10 @@
+/** Limits applied when a session does not set its own (see docs/security.md). */
+export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
+export const DEFAULT_MEMORY_LIMIT_MB = 1024;
+export const DEFAULT_OUTPUT_CAP = 20_000;
+/** How long an interrupted step may take to stop before its interpreter is killed. */
+export const INTERRUPT_GRACE_MS = 1_000;
+/** How long a fresh interpreter process may take to become ready. */
+export const START_TIMEOUT_MS = 60_000;
+/** How often the memory of a running step's process tree is sampled. */
+export const MEMORY_POLL_MS = 100;

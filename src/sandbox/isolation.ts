@@ -1,0 +1,245 @@
+/**
+ * How an interpreter process is started: the command line, a minimal explicit environment (the
+ * harness's variables never reach the child), and, on Linux with bubblewrap, an OS sandbox with no
+ * network, a private /tmp and read-only binds of only what the interpreter needs.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BackendName } from './interpreter.js';
+
+export type IsolationMode = 'auto' | 'bubblewrap' | 'none';
+
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  isolation: 'bubblewrap' | 'none';
+  /** Removes what the launch created on the host (the scratch directory without bubblewrap). */
+  cleanup(): void;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Compiled child scripts and the Python runtime, next to this file. */
+export const childDir = join(here, 'child');
+export const pythonDir = join(here, 'python');
+
+export function pyodideDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('pyodide'));
+}
+
+let bwrapWorks: boolean | undefined;
+/** True when bubblewrap is installed and can create the namespaces we use. */
+export function bubblewrapAvailable(): boolean {
+  if (bwrapWorks === undefined) {
+    const probe = spawnSync(
+      'bwrap',
+      ['--unshare-all', '--die-with-parent', '--ro-bind', '/', '/', '--dev', '/dev', 'true'],
+      { stdio: 'ignore', timeout: 10_000 },
+    );
+    bwrapWorks = probe.status === 0;
+  }
+  return bwrapWorks;
+}
+
+let warned = false;
+function resolveIsolation(mode: IsolationMode): 'bubblewrap' | 'none' {
+  if (mode === 'none') return 'none';
+  if (bubblewrapAvailable()) return 'bubblewrap';
+  if (mode === 'bubblewrap')
+    throw new Error('sandbox isolation "bubblewrap" was requested but bwrap is not available');
+  if (!warned) {
+    warned = true;
+    process.stderr.write(
+      'alr: warning: bubblewrap (bwrap) is not available; the sandbox runs without an OS sandbox ' +
+        '(no network or file-system isolation beyond the interpreter). See docs/security.md.\n',
+    );
+  }
+  return 'none';
+}
+
+const libraryCache = new Map<string, string[]>();
+/** Shared libraries the given ELF files load (from ldd), so that only those are bound. */
+function sharedLibraries(files: string[]): string[] {
+  const key = files.join('\0');
+  const cached = libraryCache.get(key);
+  if (cached) return cached;
+  const found = new Set<string>();
+  for (let i = 0; i < files.length; i += 200) {
+    const result = spawnSync('ldd', files.slice(i, i + 200), { encoding: 'utf8' });
+    for (const line of (result.stdout ?? '').split('\n')) {
+      const match = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line);
+      if (match?.[1]) found.add(match[1]);
+    }
+  }
+  const libs = [...found].sort();
+  libraryCache.set(key, libs);
+  return libs;
+}
+
+function bindArgs(binds: Array<[string, string]>): string[] {
+  const seen = new Set<string>();
+  const args: string[] = [];
+  for (const [source, target] of binds) {
+    if (seen.has(target) || !existsSync(source)) continue;
+    seen.add(target);
+    args.push('--ro-bind', source, target);
+  }
+  return args;
+}
+
+function bwrapPrefix(env: Record<string, string>): string[] {
+  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'];
+  args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--chdir', '/tmp');
+  for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
+  return args;
+}
+
+export interface LaunchOptions {
+  isolation: IsolationMode;
+  memoryLimitMb: number;
+}
+
+/** Node + Pyodide in a worker thread, under Node's permission model (read-only, no child processes). */
+export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
+  const isolation = resolveIsolation(options.isolation);
+  const node = realpathSync(process.execPath);
+  const heapMb = Math.max(256, Math.min(options.memoryLimitMb, 4096));
+  const nodeFlags = (readable: string[]) => [
+    '--no-warnings',
+    '--experimental-permission',
+    `--allow-fs-read=${readable.join(',')}`,
+    '--allow-worker',
+    `--max-old-space-size=${heapMb}`,
+    '--disallow-code-generation-from-strings',
+  ];
+  const env: Record<string, string> = { LANG: 'C.UTF-8' };
+  if (isolation === 'none') {
+    const dirs = [pyodideDir(), childDir, pythonDir];
+    return {
+      command: node,
+      args: [
+        ...nodeFlags(dirs.map((d) => `${d}/*`)),
+        join(childDir, 'pyodide-host.js'),
+        ...[pyodideDir(), pythonDir, join(childDir, 'pyodide-worker.js')],
+      ],
+      env,
+      isolation,
+      cleanup() {},
+    };
+  }
+  const binds: Array<[string, string]> = [[node, node]];
+  for (const lib of sharedLibraries([node])) binds.push([lib, lib]);
+  binds.push(
+    [pyodideDir(), '/opt/alr/pyodide'],
+    [childDir, '/opt/alr/child'],
+    [pythonDir, '/opt/alr/python'],
+  );
+  return {
+    command: 'bwrap',
+    args: [
+      ...bwrapPrefix(env),
+      ...bindArgs(binds),
+      node,
+      ...nodeFlags(['/opt/alr/*']),
+      '/opt/alr/child/pyodide-host.js',
+      '/opt/alr/pyodide',
+      '/opt/alr/python',
+      '/opt/alr/child/pyodide-worker.js',
+    ],
+    env: {},
+    isolation,
+    cleanup() {},
+  };
+}
+
+interface PythonInstall {
+  executable: string;
+  stdlib: string;
+  platstdlib: string;
+  prefix: string;
+  version: string;
+}
+
+const pythonCache = new Map<string, PythonInstall>();
+/** Where the machine's python3 really lives (a version-manager shim needs the caller's env). */
+export function pythonInstall(command = 'python3'): PythonInstall {
+  const cached = pythonCache.get(command);
+  if (cached) return cached;
+  const script =
+    'import sys, sysconfig, json, os; p = sysconfig.get_paths(); ' +
+    'print(json.dumps({"executable": os.path.realpath(sys.executable), "stdlib": p["stdlib"], ' +
+    '"platstdlib": p["platstdlib"], "prefix": sys.base_prefix, "version": sys.version.split()[0]}))';
+  const out = execFileSync(command, ['-I', '-c', script], { encoding: 'utf8', timeout: 30_000 });
+  const info = JSON.parse(out) as PythonInstall;
+  pythonCache.set(command, info);
+  return info;
+}
+
+export function cpythonAvailable(command = 'python3'): boolean {
+  try {
+    pythonInstall(command);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The machine's python3 with resource limits and an audit hook set by cpython_host.py. */
+export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
+  const isolation = resolveIsolation(options.isolation);
+  const python = pythonInstall();
+  const env: Record<string, string> = { LANG: 'C.UTF-8', PYTHONIOENCODING: 'utf-8', PYTHONHASHSEED: '0' };
+  const hostArgs = (dir: string, scratch: string) => [
+    '-I',
+    '-B',
+    join(dir, 'cpython_host.py'),
+    `--memory-mb=${options.memoryLimitMb}`,
+    `--scratch=${scratch}`,
+  ];
+  if (isolation === 'none') {
+    const scratch = mkdtempSync(join(tmpdir(), 'alr-scratch-'));
+    return {
+      command: python.executable,
+      args: hostArgs(pythonDir, scratch),
+      env: { ...env, HOME: scratch, TMPDIR: scratch },
+      isolation,
+      cleanup() {
+        rmSync(scratch, { recursive: true, force: true });
+      },
+    };
+  }
+  const dynload = join(python.platstdlib, 'lib-dynload');
+  const extensions = existsSync(dynload)
+    ? readdirSync(dynload)
+        .filter((f) => f.endsWith('.so'))
+        .map((f) => join(dynload, f))
+    : [];
+  const binds: Array<[string, string]> = [[python.executable, python.executable]];
+  for (const lib of sharedLibraries([python.executable, ...extensions])) binds.push([lib, lib]);
+  binds.push(
+    [python.stdlib, python.stdlib],
+    [python.platstdlib, python.platstdlib],
+    [pythonDir, '/opt/alr/python'],
+  );
+  return {
+    command: 'bwrap',
+    args: [
+      ...bwrapPrefix({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
+      ...bindArgs(binds),
+      python.executable,
+      ...hostArgs('/opt/alr/python', '/tmp'),
+    ],
+    env: {},
+    isolation,
+    cleanup() {},
+  };
+}
+
+export function launchSpec(backend: BackendName, options: LaunchOptions): LaunchSpec {
+  return backend === 'cpython' ? cpythonLaunch(options) : pyodideLaunch(options);
+}

@@ -1,0 +1,259 @@
+# Child process of the cpython sandbox backend. It talks to the harness over its original stdin and
+# stdout (one JSON message per line); model code sees /dev/null there instead. Before any model
+# code runs it sets resource limits and installs an audit hook that refuses process creation,
+# signals, native-library loading, network use and file writes outside the scratch directory.
+# The OS sandbox (bubblewrap), where available, is the hard boundary; this is a second layer.
+
+import builtins
+import os
+import queue
+import sys
+import threading
+import _thread
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def parse_args(argv):
+    options = {"memory_mb": 1024, "scratch": None, "file_size_mb": 64}
+    for item in argv:
+        key, _, value = item.partition("=")
+        if key == "--memory-mb":
+            options["memory_mb"] = int(value)
+        elif key == "--scratch":
+            options["scratch"] = value
+        elif key == "--file-size-mb":
+            options["file_size_mb"] = int(value)
+    return options
+
+
+OPTIONS = parse_args(sys.argv[1:])
+
+# Private protocol channels; model code gets /dev/null on fds 0 and 1.
+_proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
+_proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
+_null = os.open(os.devnull, os.O_RDWR)
+os.dup2(_null, 0)
+os.dup2(_null, 1)
+
+# A private json for the protocol; model code imports a fresh copy of its own.
+import json as _private_json  # noqa: E402
+
+_encode_json = _private_json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
+_decode_json = _private_json.JSONDecoder().decode
+for _name in [n for n in sys.modules if n == "json" or n.startswith("json.")]:
+    del sys.modules[_name]
+import json as user_json  # noqa: E402
+
+_write_lock = threading.Lock()
+
+
+def send(message):
+    data = (_encode_json(message) + "\n").encode("ascii")
+    with _write_lock:
+        view = memoryview(data)
+        while view:
+            written = _proto_out.write(view)
+            view = view[written:]
+
+
+inbox = queue.SimpleQueue()
+step_active = threading.Event()
+
+
+def reader():
+    buffer = b""
+    while True:
+        chunk = _proto_in.read(65536)
+        if not chunk:
+            inbox.put({"op": "exit"})
+            return
+        buffer += chunk
+        while b"\n" in buffer:
+            line, buffer = buffer.split(b"\n", 1)
+            if not line.strip():
+                continue
+            message = _decode_json(line.decode("utf-8"))
+            if message.get("op") == "interrupt":
+                if step_active.is_set():
+                    _thread.interrupt_main()
+                continue
+            inbox.put(message)
+
+
+def load_module(file_name, extra=None):
+    # Compiled under its real file name with a private copy of the builtins.
+    path = os.path.join(HERE, file_name)
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    namespace = {"__builtins__": dict(builtins.__dict__), "__name__": "alr_" + file_name[:-3]}
+    if extra:
+        namespace.update(extra)
+    exec(compile(source, path, "exec"), namespace)
+    return namespace
+
+
+runtime_module = load_module("runtime.py")
+analysis_module = load_module("analysis.py")
+
+
+def host_call(request_text):
+    send_raw(request_text)
+    while True:
+        message = inbox.get()
+        if message.get("op") == "tool_result":
+            return _encode_json(message)
+        if message.get("op") == "exit":
+            os._exit(0)
+
+
+def send_raw(text):
+    data = (text + "\n").encode("ascii")
+    with _write_lock:
+        view = memoryview(data)
+        while view:
+            written = _proto_out.write(view)
+            view = view[written:]
+
+
+runtime = runtime_module["Runtime"](host_call, lambda m: _encode_json(m), _decode_json)
+
+
+def install_limits():
+    import resource
+
+    limit = OPTIONS["memory_mb"] * 1024 * 1024
+    for name, value in (
+        ("RLIMIT_AS", limit),
+        ("RLIMIT_CORE", 0),
+        ("RLIMIT_FSIZE", OPTIONS["file_size_mb"] * 1024 * 1024),
+        ("RLIMIT_NPROC", 0),
+    ):
+        which = getattr(resource, name, None)
+        if which is None:
+            continue
+        try:
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+
+
+def install_audit_hook():
+    scratch = os.path.realpath(OPTIONS["scratch"]) if OPTIONS["scratch"] else None
+    readable = [os.path.realpath(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, HERE}]
+    readable += ["/dev/null", "/dev/urandom", "/dev/random", "/etc/localtime", "/usr/share/zoneinfo"]
+    if scratch:
+        readable.append(scratch)
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+    refused = {
+        "os.system", "os.exec", "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn",
+        "os.kill", "os.killpg", "os.setuid", "os.setgid", "os.chroot", "os.putenv", "os.unsetenv",
+        "subprocess.Popen", "pty.spawn", "signal.pthread_kill", "_posixsubprocess.fork_exec",
+        "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.call_function",
+        "ctypes.addressof", "ctypes.cdata", "ctypes.string_at", "ctypes.wstring_at",
+        "socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
+        "socket.__new__", "socket.gethostbyname", "socket.gethostbyaddr", "socket.sethostname",
+        "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys.remote_exec",
+        "mmap.__new__", "os.add_dll_directory", "winreg.OpenKey", "webbrowser.open",
+    }
+    path_writers = {
+        "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
+        "os.symlink", "os.truncate", "os.utime", "os.chflags", "os.lchflags", "os.lchmod",
+        "os.removexattr", "os.setxattr", "shutil.rmtree", "shutil.copyfile", "shutil.move",
+    }
+    path_readers = {"os.listdir", "os.scandir", "glob.glob", "os.chdir"}
+    realpath = os.path.realpath
+    fspath = os.fspath
+
+    def inside(path, roots):
+        try:
+            if isinstance(path, int):
+                return True
+            text = fspath(path)
+            if isinstance(text, bytes):
+                text = text.decode("utf-8", "replace")
+            full = realpath(text)
+        except Exception:
+            return False
+        for root in roots:
+            if full == root or full.startswith(root.rstrip("/") + "/"):
+                return True
+        return False
+
+    writable = [scratch] if scratch else []
+
+    def hook(event, args):
+        if event in refused:
+            raise PermissionError("sandbox: '" + event + "' is not allowed")
+        if event == "open":
+            path, mode, flags = (list(args) + [None, None, None])[:3]
+            if path is None or isinstance(path, int):
+                return
+            wants_write = (isinstance(flags, int) and flags & write_flags) or (
+                isinstance(mode, str) and any(c in mode for c in "wax+")
+            )
+            if wants_write:
+                if not inside(path, writable):
+                    raise PermissionError("sandbox: writing outside the scratch directory is not allowed")
+            elif not inside(path, readable):
+                raise PermissionError("sandbox: reading this file is not allowed")
+        elif event in path_writers:
+            for value in args[:2]:
+                if isinstance(value, (str, bytes)) or hasattr(value, "__fspath__"):
+                    if not inside(value, writable):
+                        raise PermissionError("sandbox: changing files outside the scratch directory is not allowed")
+        elif event in path_readers:
+            if args and args[0] is not None and not inside(args[0], readable):
+                raise PermissionError("sandbox: listing this directory is not allowed")
+
+    sys.addaudithook(hook)
+
+
+def neutralize_process_calls():
+    # os.system and friends already fail in the audit hook; these give a clearer message.
+    def refused(*_args, **_kwargs):
+        raise PermissionError("sandbox: starting processes is not allowed")
+
+    for name in ("system", "popen", "fork", "forkpty", "execv", "execve", "spawnv", "posix_spawn"):
+        if hasattr(os, name):
+            setattr(os, name, refused)
+
+
+def main():
+    if OPTIONS["scratch"]:
+        os.chdir(OPTIONS["scratch"])
+    threading.Thread(target=reader, name="alr-protocol", daemon=True).start()
+    install_limits()
+    neutralize_process_calls()
+    install_audit_hook()
+    sys.setrecursionlimit(1000)
+    send({"op": "ready", "python": sys.version.split()[0], "backend": "cpython"})
+    while True:
+        message = inbox.get()
+        op = message.get("op")
+        try:
+            if op == "exit":
+                os._exit(0)
+            elif op == "init":
+                runtime.configure(
+                    message["mode"], message["tools"], message.get("outputCap"), user_json
+                )
+                send({"op": "initialized"})
+            elif op == "step":
+                step_active.set()
+                try:
+                    result = runtime.run_step(message["code"])
+                finally:
+                    step_active.clear()
+                send(dict(result, op="step_done"))
+            elif op == "analyze":
+                send({"op": "analysis", "results": analysis_module["analyze_blocks"](message["blocks"])})
+        except BaseException as exc:  # noqa: BLE001 - the host must answer whatever happened
+            step_active.clear()
+            if isinstance(exc, MemoryError):
+                send({"op": "failure", "kind": "memory", "detail": "MemoryError"})
+            else:
+                send({"op": "failure", "kind": "crash", "detail": type(exc).__name__ + ": " + str(exc)[:500]})
+
+
+main()

@@ -1,0 +1,322 @@
+# Python side of the sandbox, shared by the pyodide and cpython backends.
+#
+# It runs one step of model-written code with the reference interpreter's semantics: only print()
+# to stdout is observed, no echo of a final expression, tools are synchronous functions whose calls
+# go to the harness, errors are shown as tracebacks restricted to "<string>" frames.
+#
+# The host compiles this file under its own file name (never "<string>", so its frames never show
+# in tracebacks) and with a private copy of the builtins, so that user code that overwrites
+# builtins or json cannot change how the runtime reports a step. The harness checks every tool
+# request it receives, so nothing done here is trusted for accounting.
+
+import builtins as _builtins_module
+import sys as _sys
+import types as _types
+
+_MODULE_TYPE = _types.ModuleType
+_str_of_str = str.__str__
+
+
+class ToolException(Exception):
+    pass
+
+
+class ToolInvocationException(ToolException):
+    def __init__(self, message):
+        super().__init__()
+        self.message = message
+
+    def __str__(self):
+        return "ToolInvocationException:\n" + self.message
+
+
+class ToolRuntimeException(ToolException):
+    def __init__(self, message):
+        super().__init__()
+        self.message = message
+
+    def __str__(self):
+        return "ToolRuntimeException: " + self.message
+
+
+class ToolCallLimitError(RuntimeError):
+    pass
+
+
+# The reference defines these in its own modules; tracebacks print the qualified names.
+for _cls in (ToolException, ToolInvocationException, ToolRuntimeException):
+    _cls.__module__ = "pythonformer.codeact.tool"
+ToolCallLimitError.__module__ = "pythonformer.codeact.interpreter"
+
+# Names deleted from a persistent namespace after each step (reference behavior, documented).
+BUILTIN_NAMES = frozenset(dir(_builtins_module))
+_real_print = _builtins_module.print
+
+TRUNCATION_MARKER = "\n[output truncated: showing the first {shown} of {total} characters]"
+GLOBAL_REPR_LIMIT = 2000
+
+
+class OutputBuffer:
+    """Collects observed output, keeping at most `cap` characters (None: everything)."""
+
+    def __init__(self, cap):
+        self.cap = cap
+        self.parts = []
+        self.kept = 0
+        self.total = 0
+
+    def write(self, text):
+        if type(text) is not str:
+            text = _str_of_str(text)
+        self.total += len(text)
+        if self.cap is None:
+            self.parts.append(text)
+            return len(text)
+        room = self.cap - self.kept
+        if room > 0:
+            piece = text[:room]
+            self.parts.append(piece)
+            self.kept += len(piece)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def text(self):
+        out = "".join(self.parts)
+        if self.cap is not None and self.total > self.cap:
+            out += TRUNCATION_MARKER.format(shown=self.cap, total=self.total)
+        return out
+
+    def truncated(self):
+        return self.cap is not None and self.total > self.cap
+
+
+def _make_print(buffer):
+    def print(*args, sep=" ", end="\n", file=None, flush=False):
+        if file is None or file == _sys.stdout:
+            file = buffer
+        try:
+            _real_print(*args, sep=sep, end=end, file=file, flush=flush)
+        except Exception:
+            # The reference swallows errors raised while printing.
+            pass
+
+    return print
+
+
+def _safe_str(value, what):
+    try:
+        return str(value)
+    except Exception:
+        return "<" + what + " str() failed>"
+
+
+def _qualified_type_name(exc_type):
+    name = getattr(exc_type, "__qualname__", None) or exc_type.__name__
+    module = getattr(exc_type, "__module__", None)
+    if module not in ("__main__", "builtins"):
+        if not isinstance(module, str):
+            module = "<unknown>"
+        name = module + "." + name
+    return name
+
+
+def _syntax_error_lines(exc, type_name):
+    # The layout of CPython 3.11's traceback module, so that every Python version prints the same.
+    lines = []
+    suffix = ""
+    if exc.lineno is not None:
+        lines.append('  File "{}", line {}\n'.format(exc.filename or "<string>", exc.lineno))
+    elif exc.filename is not None:
+        suffix = " ({})".format(exc.filename)
+    text = exc.text
+    if text is not None:
+        right = text.rstrip("\n")
+        left = right.lstrip(" \n\f")
+        spaces = len(right) - len(left)
+        lines.append("    {}\n".format(left))
+        if exc.offset is not None:
+            start = exc.offset
+            end = exc.end_offset if exc.end_offset not in (None, 0) else start
+            if start == end or end == -1:
+                end = start + 1
+            col = start - 1 - spaces
+            end_col = end - 1 - spaces
+            if col >= 0:
+                pad = "".join(c if c.isspace() else " " for c in left[:col])
+                lines.append("    {}{}\n".format(pad, "^" * (end_col - col)))
+    message = exc.msg or "<no detail available>"
+    lines.append("{}: {}{}\n".format(type_name, message, suffix))
+    return lines
+
+
+def _exception_only(exc):
+    """format_exception_only as CPython 3.11 prints it (no 3.12+ "Did you mean" suggestions)."""
+    exc_type = type(exc)
+    type_name = _qualified_type_name(exc_type)
+    if isinstance(exc, SyntaxError):
+        lines = _syntax_error_lines(exc, type_name)
+    else:
+        text = _safe_str(exc, "exception")
+        lines = [type_name + "\n" if not text else "{}: {}\n".format(type_name, text)]
+    notes = getattr(exc, "__notes__", None)
+    if isinstance(notes, (list, tuple)):
+        for note in notes:
+            lines.append((note if isinstance(note, str) else _safe_str(note, "note")) + "\n")
+    return lines
+
+
+def format_error(exc):
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == "<string>":
+            frames.append('  File "<string>", line {}, in {}\n'.format(tb.tb_lineno, code.co_name))
+        tb = tb.tb_next
+    head = "Traceback (most recent call last):\n" + "".join(frames) if frames else ""
+    return (head + "".join(_exception_only(exc))).strip()
+
+
+def _describe_argument(value):
+    """What the harness needs to bind and type-check one argument, as the reference does."""
+    cls = type(value)
+    try:
+        type_name = value.__class__.__name__
+    except Exception:
+        type_name = cls.__name__
+    if not isinstance(type_name, str):
+        type_name = cls.__name__
+    if issubclass(cls, bool):
+        return {"type": type_name, "kinds": ["bool", "int"], "value": bool(value)}
+    if issubclass(cls, int):
+        return {"type": type_name, "kinds": ["int"], "value": int.__index__(value)}
+    if issubclass(cls, float):
+        number = float.__float__(value)
+        if number != number or number in (float("inf"), float("-inf")):
+            return {"type": type_name, "kinds": ["float"], "value": repr(number), "special": True}
+        return {"type": type_name, "kinds": ["float"], "value": number}
+    if issubclass(cls, str):
+        return {"type": type_name, "kinds": ["str"], "value": _str_of_str(value)}
+    if value is None:
+        return {"type": type_name, "kinds": ["none"], "value": None}
+    return {"type": type_name, "kinds": []}
+
+
+class Runtime:
+    def __init__(self, host_call, encode, decode):
+        # host_call(str) -> str sends one request to the harness and waits for its answer.
+        self._host_call = host_call
+        self._encode = encode
+        self._decode = decode
+        self.mode = "persistent"
+        self.output_cap = None
+        self.base = None
+        self.namespace = None
+        self.tool_names = []
+
+    def configure(self, mode, tools, output_cap, json_module):
+        self.mode = mode
+        self.output_cap = output_cap
+        self.tool_names = [tool["name"] for tool in tools]
+        base = {"__builtins__": _builtins_module, "json": json_module}
+        for tool in tools:
+            base[tool["name"]] = self._make_tool(tool["name"], tool.get("doc", ""))
+        self.base = base
+        self.namespace = dict(base) if mode == "persistent" else None
+
+    def _make_tool(self, name, doc):
+        call = self._call_tool
+
+        def tool(*args, **kwargs):
+            return call(name, args, kwargs)
+
+        tool.__name__ = name
+        tool.__qualname__ = name
+        tool.__doc__ = doc
+        return tool
+
+    def _call_tool(self, name, args, kwargs):
+        request = {
+            "op": "tool",
+            "name": name,
+            "args": [_describe_argument(a) for a in args],
+            "kwargs": {str(k): _describe_argument(v) for k, v in kwargs.items()},
+        }
+        answer = self._decode(self._host_call(self._encode(request)))
+        if answer.get("ok"):
+            value = answer.get("value")
+            kind = answer.get("py")
+            if kind == "int" and value is not None:
+                return int(value)
+            if kind == "float" and value is not None:
+                return float(value)
+            return value
+        kind = answer.get("kind")
+        message = answer.get("message", "")
+        if kind == "limit":
+            raise ToolCallLimitError(message)
+        if kind == "invocation":
+            raise ToolInvocationException(message)
+        raise ToolRuntimeException(message)
+
+    def run_step(self, code):
+        persistent = self.mode == "persistent"
+        namespace = self.namespace if persistent else dict(self.base)
+        buffer = OutputBuffer(self.output_cap)
+        namespace["print"] = _make_print(buffer)
+        success, error, error_type, interrupted = True, None, None, False
+        try:
+            exec(compile(code, "<string>", "exec"), namespace)
+        except ToolCallLimitError as exc:
+            success, error, error_type = False, _safe_str(exc, "exception"), "ToolCallLimitError"
+        except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt… end the step only
+            _sys.settrace(None)
+            _sys.setprofile(None)
+            success, error_type = False, type(exc).__name__
+            interrupted = isinstance(exc, KeyboardInterrupt)
+            try:
+                error = format_error(exc)
+            except BaseException:  # noqa: BLE001
+                error = error_type
+        finally:
+            _sys.settrace(None)
+            _sys.setprofile(None)
+        if persistent:
+            self._heal(namespace)
+        return {
+            "success": success,
+            "output": buffer.text(),
+            "truncated": buffer.truncated(),
+            "output_chars": buffer.total,
+            "error": error,
+            "error_type": error_type,
+            "interrupted": interrupted,
+            "globals": self._user_globals() if persistent else [],
+        }
+
+    def _heal(self, namespace):
+        # Reference "self-healing": re-install the tools, then drop names that shadow builtins.
+        for name in self.tool_names:
+            namespace[name] = self.base[name]
+        for key in [k for k in namespace if k not in self.base and k in BUILTIN_NAMES]:
+            del namespace[key]
+
+    def _user_globals(self):
+        found = []
+        for key, value in list(self.namespace.items()):
+            if not isinstance(key, str) or key in self.base or key.startswith("__"):
+                continue
+            if isinstance(value, _MODULE_TYPE):
+                continue
+            try:
+                text = repr(value)
+                if not isinstance(text, str):
+                    text = "<unrepresentable>"
+            except BaseException:  # noqa: BLE001
+                text = "<unrepresentable>"
+            if len(text) > GLOBAL_REPR_LIMIT:
+                text = text[:GLOBAL_REPR_LIMIT] + "..."
+            found.append([key, text])
+        return found

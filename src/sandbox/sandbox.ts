@@ -1,0 +1,172 @@
+/**
+ * The sandbox: a pool of warm interpreter processes of one backend. Each episode gets a process of
+ * its own (taken warm from the pool, so opening a session is cheap) and the process is discarded
+ * when the episode ends; nothing of one episode can reach the next.
+ */
+import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
+import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
+import { InterpreterProcess } from './interpreter-process.js';
+import { type IsolationMode, launchSpec } from './isolation.js';
+import { Session } from './session.js';
+
+export interface SandboxOptions {
+  /** 'pyodide' (default) or 'cpython' (the machine's python3). */
+  backend?: BackendName;
+  /** Warm interpreter processes kept ready (default 1). */
+  poolSize?: number;
+  /** 'auto' (default: bubblewrap when available, else a warning), 'bubblewrap' (required), 'none'. */
+  isolation?: IsolationMode;
+  /** Memory limit of pooled processes (default 1024); sessions asking for another get a fresh process. */
+  memoryLimitMb?: number;
+}
+
+export interface Sandbox {
+  readonly backend: BackendName;
+  openSession(options: SessionOptions): Promise<InterpreterSession>;
+  /** Parses code blocks with this backend's Python `ast`. */
+  analyzeCode(blocks: string[]): Promise<CodeAnalysis[]>;
+  /** Python version of this backend's interpreter (starts one if needed). */
+  pythonVersion(): Promise<string>;
+  /** Whether processes run under bubblewrap. */
+  isolation(): 'bubblewrap' | 'none';
+  shutdown(): Promise<void>;
+}
+
+class SandboxImpl implements Sandbox {
+  readonly backend: BackendName;
+  private readonly poolSize: number;
+  private readonly isolationMode: IsolationMode;
+  private readonly memoryLimitMb: number;
+  private readonly warm: Array<Promise<InterpreterProcess>> = [];
+  private readonly live = new Set<InterpreterProcess>();
+  private readonly sessions = new Set<InterpreterSession>();
+  private stopped = false;
+  private version: string | undefined;
+  private resolvedIsolation: 'bubblewrap' | 'none' | undefined;
+
+  constructor(options: SandboxOptions) {
+    this.backend = options.backend ?? 'pyodide';
+    if (this.backend !== 'pyodide' && this.backend !== 'cpython')
+      throw new Error(`unknown sandbox backend '${this.backend}'`);
+    this.poolSize = Math.max(0, options.poolSize ?? 1);
+    this.isolationMode = options.isolation ?? 'auto';
+    this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    this.fill();
+  }
+
+  private start(memoryLimitMb: number): Promise<InterpreterProcess> {
+    const spec = launchSpec(this.backend, { isolation: this.isolationMode, memoryLimitMb });
+    this.resolvedIsolation = spec.isolation;
+    return InterpreterProcess.start(spec, memoryLimitMb).then((proc) => {
+      this.version = proc.python;
+      this.live.add(proc);
+      proc.onExit(() => this.live.delete(proc));
+      if (this.stopped) proc.kill();
+      return proc;
+    });
+  }
+
+  private fill(): void {
+    while (!this.stopped && this.warm.length < this.poolSize) {
+      const pending = this.start(this.memoryLimitMb);
+      pending.catch(() => {});
+      this.warm.push(pending);
+    }
+  }
+
+  /** A ready process: from the pool when the memory limit matches, else a fresh one. */
+  async acquire(memoryLimitMb: number): Promise<InterpreterProcess> {
+    if (this.stopped) throw new Error('the sandbox was shut down');
+    if (memoryLimitMb !== this.memoryLimitMb) return this.start(memoryLimitMb);
+    while (this.warm.length > 0) {
+      const next = this.warm.shift() as Promise<InterpreterProcess>;
+      this.fill();
+      try {
+        const proc = await next;
+        if (proc.alive) return proc;
+      } catch {
+        // A failed warm start: try a direct start below, which reports the error.
+      }
+    }
+    const proc = await this.start(memoryLimitMb);
+    this.fill();
+    return proc;
+  }
+
+  async openSession(options: SessionOptions): Promise<InterpreterSession> {
+    const memory = options.memoryLimitMb ?? this.memoryLimitMb;
+    const proc = await this.acquire(memory);
+    const session = new Session({ ...options, memoryLimitMb: memory }, proc, this);
+    try {
+      await session.initialize();
+    } catch (err) {
+      proc.kill();
+      throw err;
+    }
+    this.sessions.add(session);
+    const close = session.close.bind(session);
+    session.close = async () => {
+      this.sessions.delete(session);
+      await close();
+    };
+    return session;
+  }
+
+  async analyzeCode(blocks: string[]): Promise<CodeAnalysis[]> {
+    const proc = await this.acquire(this.memoryLimitMb);
+    try {
+      return await requestAnalysis(proc, blocks);
+    } finally {
+      proc.kill();
+    }
+  }
+
+  async pythonVersion(): Promise<string> {
+    if (this.version) return this.version;
+    const proc = await this.acquire(this.memoryLimitMb);
+    this.warm.unshift(Promise.resolve(proc));
+    return proc.python;
+  }
+
+  isolation(): 'bubblewrap' | 'none' {
+    return (
+      this.resolvedIsolation ??
+      launchSpec(this.backend, { isolation: this.isolationMode, memoryLimitMb: 64 }).isolation
+    );
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    for (const session of [...this.sessions]) await session.close();
+    const pending = this.warm.splice(0);
+    for (const proc of this.live) proc.kill();
+    await Promise.allSettled(pending.map((p) => p.then((proc) => proc.kill())));
+  }
+}
+
+function isAnalysis(m: { op: string }): m is { op: 'analysis'; results: unknown[] } {
+  return m.op === 'analysis';
+}
+
+/** Sends blocks to a ready process for analysis and checks the answer's shape. */
+export async function requestAnalysis(proc: InterpreterProcess, blocks: string[]): Promise<CodeAnalysis[]> {
+  const answer = await proc.request({ op: 'analyze', blocks }, isAnalysis, 120_000);
+  if (answer.results.length !== blocks.length)
+    throw new Error('code analysis returned a wrong number of results');
+  return answer.results.map((r) => {
+    const v = r as Record<string, unknown>;
+    const names = (x: unknown) =>
+      Array.isArray(x) ? x.filter((n): n is string => typeof n === 'string') : [];
+    return {
+      parsed: v.parsed === true,
+      bound: names(v.bound),
+      loaded: names(v.loaded),
+      imports: names(v.imports),
+      free: names(v.free),
+    };
+  });
+}
+
+export function createSandbox(options: SandboxOptions = {}): Sandbox {
+  return new SandboxImpl(options);
+}
