@@ -1,0 +1,225 @@
+// Any OpenAI-compatible chat endpoint (vLLM, SGLang, Ollama, llama.cpp, OpenAI, Gemini's
+// compatible API) through the official `openai` client. The client's own retries are off; this
+// class retries with the reference's policy so that behavior is defined and testable.
+import OpenAI, { APIUserAbortError } from 'openai';
+import { type CacheRequest, ResponseCache } from './cache.js';
+import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
+import {
+  backoffSeconds,
+  DEFAULT_RETRY_POLICY,
+  describeError,
+  isRetryable,
+  MalformedResponseError,
+  ModelCallError,
+  RequestTimeoutError,
+  type RetryPolicy,
+  retryAfterSeconds,
+} from './retry.js';
+import { Semaphore } from './semaphore.js';
+import { estimatedUsage } from './usage.js';
+
+export interface OpenAIModelOptions extends Partial<RetryPolicy> {
+  /** Model name as configured; a litellm-style `openai/` prefix is stripped from requests (kept in cache keys). */
+  model: string;
+  /** Base URL, e.g. http://127.0.0.1:8000/v1. Default: env OPENAI_BASE_URL, then OPENAI_API_BASE. */
+  baseUrl?: string;
+  /** Default: env OPENAI_API_KEY, then "EMPTY" (what local servers expect). */
+  apiKey?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** Extra request body fields, e.g. `{ chat_template_kwargs: { enable_thinking: false } }`. */
+  extraBody?: Record<string, unknown>;
+  /** Per-attempt time limit in seconds (default 60). */
+  timeoutS?: number;
+  /** Requests in flight at once through this object (default 8). */
+  maxConcurrentRequests?: number;
+  /** Response cache: a ResponseCache or the path of its SQLite file. */
+  cache?: ResponseCache | string;
+  /** Default: on only for greedy decoding (temperature 0). */
+  cacheEnabled?: boolean;
+  /** Injected for tests: random source for jitter and the sleep between attempts. */
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A completion that may carry where its usage came from. */
+export interface HttpCompletion extends Completion {
+  /** True when the server sent no usage and it was counted with the Qwen3 tokenizer. */
+  usageEstimated?: boolean;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function resolveBaseUrl(explicit?: string): string {
+  const url = explicit ?? process.env.OPENAI_BASE_URL ?? process.env.OPENAI_API_BASE;
+  if (!url) throw new Error('no endpoint: pass a base URL or set OPENAI_BASE_URL (or OPENAI_API_BASE)');
+  return url;
+}
+
+export class OpenAIModel implements Model {
+  readonly kind = 'http' as const;
+  readonly name: string;
+  readonly baseUrl: string;
+  private readonly client: OpenAI;
+  private readonly requestModel: string;
+  private readonly policy: RetryPolicy;
+  private readonly timeoutS: number;
+  private readonly semaphore: Semaphore;
+  private readonly cache: ResponseCache | undefined;
+  private readonly random: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: OpenAIModelOptions) {
+    this.name = options.model;
+    this.requestModel = options.model.startsWith('openai/')
+      ? options.model.slice('openai/'.length)
+      : options.model;
+    this.baseUrl = resolveBaseUrl(options.baseUrl);
+    this.timeoutS = options.timeoutS ?? 60;
+    this.policy = {
+      maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
+      backoffBaseS: options.backoffBaseS ?? DEFAULT_RETRY_POLICY.backoffBaseS,
+      backoffMaxS: options.backoffMaxS ?? DEFAULT_RETRY_POLICY.backoffMaxS,
+      jitterS: options.jitterS ?? DEFAULT_RETRY_POLICY.jitterS,
+    };
+    this.client = new OpenAI({
+      baseURL: this.baseUrl,
+      apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'EMPTY',
+      maxRetries: 0,
+      timeout: this.timeoutS * 1000,
+    });
+    this.semaphore = new Semaphore(options.maxConcurrentRequests ?? 8);
+    const cacheOn = options.cacheEnabled ?? options.temperature === 0;
+    this.cache =
+      cacheOn && options.cache !== undefined
+        ? typeof options.cache === 'string'
+          ? new ResponseCache(options.cache)
+          : options.cache
+        : undefined;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  async complete(messages: ChatMessage[], options: CompleteOptions = {}): Promise<HttpCompletion> {
+    const temperature = options.temperature ?? this.options.temperature;
+    const maxTokens = options.maxTokens ?? this.options.maxTokens;
+    const cacheRequest: CacheRequest = {
+      model: this.options.model,
+      messages,
+      temperature,
+      maxTokens,
+      extraBody: this.options.extraBody,
+    };
+    const cached = this.cache?.get(cacheRequest);
+    if (cached) return { ...cached, cacheHit: true };
+
+    const attempts = this.policy.maxRetries + 1;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+      try {
+        const completion = await this.semaphore.run(() =>
+          this.attempt(messages, temperature, maxTokens, options.signal),
+        );
+        if (completion.finishReason === 'stop') this.cache?.put(cacheRequest, completion);
+        return { ...completion, cacheHit: false };
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        lastError = err;
+        if (!isRetryable(err)) {
+          const status = (err as { status?: number }).status;
+          throw new ModelCallError(
+            `model call to ${this.baseUrl} failed with a non-retryable error: ${describeError(err)}`,
+            attempt + 1,
+            status,
+            { cause: err },
+          );
+        }
+        if (attempt + 1 >= attempts) break;
+        const hinted = retryAfterSeconds(err);
+        const delayS =
+          hinted !== undefined
+            ? Math.min(hinted, this.policy.backoffMaxS)
+            : backoffSeconds(this.policy, attempt, this.random);
+        await this.sleep(delayS * 1000);
+      }
+    }
+    throw new ModelCallError(
+      `model call to ${this.baseUrl} failed after ${attempts} attempts (${this.policy.maxRetries} retries); last error: ${describeError(lastError)}`,
+      attempts,
+      (lastError as { status?: number })?.status,
+      { cause: lastError },
+    );
+  }
+
+  private async attempt(
+    messages: ChatMessage[],
+    temperature: number | undefined,
+    maxTokens: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<HttpCompletion> {
+    // Our own deadline covers the whole exchange, body included (a stalled body counts too).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeoutS * 1000);
+    const combined = new AbortController();
+    const forward = () => combined.abort();
+    deadline.signal.addEventListener('abort', forward, { once: true });
+    signal?.addEventListener('abort', forward, { once: true });
+    if (signal?.aborted) combined.abort();
+    try {
+      const body = {
+        ...(this.options.extraBody ?? {}),
+        model: this.requestModel,
+        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        ...(temperature !== undefined ? { temperature } : {}),
+        ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
+        stream: false as const,
+      };
+      const response = (await this.client.chat.completions.create(body, {
+        signal: combined.signal,
+      })) as unknown;
+      return this.readResponse(messages, response);
+    } catch (err) {
+      if (deadline.signal.aborted && !signal?.aborted && (err instanceof APIUserAbortError || isAbort(err)))
+        throw new RequestTimeoutError(this.timeoutS);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    }
+  }
+
+  private readResponse(messages: ChatMessage[], response: unknown): HttpCompletion {
+    if (typeof response !== 'object' || response === null)
+      throw new MalformedResponseError(`the endpoint returned ${typeof response} instead of a JSON object`);
+    const r = response as {
+      choices?: { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown }[];
+      usage?: Partial<TokenUsage> | null;
+    };
+    if (!Array.isArray(r.choices) || r.choices.length === 0)
+      throw new MalformedResponseError('the response has no choices');
+    const choice = r.choices[0];
+    const content = choice?.message?.content ?? choice?.text;
+    if (typeof content !== 'string')
+      throw new MalformedResponseError('the first choice has no message content');
+    const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'unknown';
+    const u = r.usage;
+    if (u && typeof u.prompt_tokens === 'number' && typeof u.completion_tokens === 'number') {
+      return {
+        text: content,
+        finishReason,
+        usage: {
+          prompt_tokens: u.prompt_tokens,
+          completion_tokens: u.completion_tokens,
+          total_tokens:
+            typeof u.total_tokens === 'number' ? u.total_tokens : u.prompt_tokens + u.completion_tokens,
+        },
+      };
+    }
+    return { text: content, finishReason, usage: estimatedUsage(messages, content), usageEstimated: true };
+  }
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || /abort/i.test(err.message));
+}

@@ -1,0 +1,81 @@
+// Retry policy of the HTTP backend, with the reference's defaults (reference-behavior §5.1):
+// delay before retry n (0-based) = min(max, base·2^n) + random()·jitter; a server's retry-after wins.
+import { APIConnectionError, APIError } from 'openai';
+
+export interface RetryPolicy {
+  maxRetries: number;
+  backoffBaseS: number;
+  backoffMaxS: number;
+  jitterS: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 6,
+  backoffBaseS: 0.5,
+  backoffMaxS: 30,
+  jitterS: 0.2,
+};
+
+/** A reply that arrived but cannot be used (bad JSON, no choices, cut-off body). Retried as transient. */
+export class MalformedResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedResponseError';
+  }
+}
+
+/** The request took longer than the configured timeout. Retried. */
+export class RequestTimeoutError extends Error {
+  constructor(timeoutS: number) {
+    super(`request timed out after ${timeoutS} s`);
+    this.name = 'RequestTimeoutError';
+  }
+}
+
+/** Every attempt failed, or a failure that retrying cannot fix. */
+export class ModelCallError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ModelCallError';
+  }
+}
+
+const RETRYABLE_STATUS = new Set([408, 409, 429]);
+
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof APIError && typeof err.status === 'number') {
+    return RETRYABLE_STATUS.has(err.status) || err.status >= 500;
+  }
+  if (err instanceof APIConnectionError) return true; // includes timeouts
+  if (err instanceof MalformedResponseError || err instanceof RequestTimeoutError) return true;
+  // A body cut off mid-way or unparseable JSON surfaces as a TypeError/SyntaxError from fetch.
+  return err instanceof SyntaxError || err instanceof TypeError;
+}
+
+export function backoffSeconds(policy: RetryPolicy, attempt: number, random: () => number): number {
+  return Math.min(policy.backoffMaxS, policy.backoffBaseS * 2 ** attempt) + random() * policy.jitterS;
+}
+
+/** Seconds from a `retry-after` (seconds or HTTP date) or `retry-after-ms` header, if present. */
+export function retryAfterSeconds(err: unknown, now = Date.now()): number | undefined {
+  if (!(err instanceof APIError) || !err.headers) return undefined;
+  const ms = Number(err.headers.get('retry-after-ms'));
+  if (err.headers.get('retry-after-ms') !== null && Number.isFinite(ms) && ms >= 0) return ms / 1000;
+  const header = err.headers.get('retry-after');
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, (date - now) / 1000);
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof APIError && typeof err.status === 'number') return `HTTP ${err.status}: ${err.message}`;
+  if (err instanceof Error) return `${err.name}: ${err.message}`;
+  return String(err);
+}
