@@ -42,8 +42,8 @@ function jsonFilesIn(dir: string): string[] {
 }
 
 /**
- * Task files under `tasksRoot`, in the reference runner's order: for each family in family order,
- * `sorted(glob(<root>/tasks/<family>/*.json))`. Also accepts the released layout
+ * Task files under `tasksRoot`, in the reference runner's order: for each family in `families`
+ * order (default knapsack, navigation, rule_diagnosis), `sorted(glob(<root>/tasks/<family>/*.json))`. Also accepts the released layout
  * (`<root>/<family>/*.json`) and a folder that directly holds task files. Names sort by UTF-16
  * code units, which equals Python's code-point order for the ASCII names tasks have.
  */
