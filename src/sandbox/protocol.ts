@@ -36,6 +36,7 @@ export interface StepDone {
 export type ChildMessage =
   | { op: 'ready'; python: string; backend: string }
   | { op: 'initialized' }
+  | { op: 'reset_done' }
   | ToolRequest
   | StepDone
   | { op: 'analysis'; results: unknown[] }
@@ -65,6 +66,8 @@ export function parseChildMessage(line: string): ChildMessage | null {
       return isString(m.python) && isString(m.backend) ? (m as unknown as ChildMessage) : null;
     case 'initialized':
       return { op: 'initialized' };
+    case 'reset_done':
+      return { op: 'reset_done' };
     case 'tool': {
       const kwargs = m.kwargs;
       if (!isString(m.name) || !Array.isArray(m.args) || !m.args.every(isArgument)) return null;

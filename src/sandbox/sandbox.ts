@@ -18,6 +18,14 @@ export interface SandboxOptions {
   isolation?: IsolationMode;
   /** Memory limit of pooled processes (default 1024); sessions asking for another get a fresh process. */
   memoryLimitMb?: number;
+  /**
+   * What happens to a session's process when the session closes. 'process' (default): it is
+   * killed and replaced, so nothing can pass from one episode to the next. 'namespace': a process
+   * whose steps all ended normally is reset (builtins, imported modules, json) and reused; faster,
+   * but only for trusted code (tests, benchmarks), since model code can change process state that
+   * a reset does not undo.
+   */
+  recycle?: 'process' | 'namespace';
 }
 
 export interface Sandbox {
@@ -43,6 +51,7 @@ class SandboxImpl implements Sandbox {
   private stopped = false;
   private version: string | undefined;
   private resolvedIsolation: 'bubblewrap' | 'none' | undefined;
+  private readonly recycle: 'process' | 'namespace';
 
   constructor(options: SandboxOptions) {
     this.backend = options.backend ?? 'pyodide';
@@ -51,6 +60,7 @@ class SandboxImpl implements Sandbox {
     this.poolSize = Math.max(0, options.poolSize ?? 1);
     this.isolationMode = options.isolation ?? 'auto';
     this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
+    this.recycle = options.recycle ?? 'process';
     this.fill();
   }
 
@@ -91,6 +101,29 @@ class SandboxImpl implements Sandbox {
     const proc = await this.start(memoryLimitMb);
     this.fill();
     return proc;
+  }
+
+  release(proc: InterpreterProcess, clean: boolean): void {
+    if (
+      this.stopped ||
+      !clean ||
+      this.recycle !== 'namespace' ||
+      !proc.alive ||
+      proc.memoryLimitMb !== this.memoryLimitMb
+    ) {
+      proc.kill();
+      return;
+    }
+    const reset = proc
+      .request({ op: 'reset' }, (m): m is { op: 'reset_done' } => m.op === 'reset_done', 30_000)
+      .then(() => proc);
+    reset.catch(() => proc.kill());
+    this.warm.unshift(reset);
+    while (this.warm.length > this.poolSize + 1)
+      this.warm.pop()?.then(
+        (p) => p.kill(),
+        () => {},
+      );
   }
 
   async openSession(options: SessionOptions): Promise<InterpreterSession> {

@@ -26,6 +26,8 @@ import { answerToolRequest, type StepToolState } from './tool-bridge.js';
 
 export interface ProcessSource {
   acquire(memoryLimitMb: number): Promise<InterpreterProcess>;
+  /** Takes back the process of a closed session (it kills it, or resets and reuses it). */
+  release(proc: InterpreterProcess, clean: boolean): void;
 }
 
 type StepEnd =
@@ -49,6 +51,8 @@ export class Session implements InterpreterSession {
   private proc: InterpreterProcess | null;
   private closed = false;
   private busy = false;
+  /** False once a step ended abnormally: such a process is never reused. */
+  private clean = true;
 
   constructor(
     private readonly options: SessionOptions,
@@ -159,6 +163,7 @@ export class Session implements InterpreterSession {
       // An interrupt that was sent makes the step a timeout even when the code caught it and finished.
       const timedOut = end.interruptSent;
       if (timedOut) {
+        this.clean = false;
         const lines = (error ?? '').split('\n');
         if (lines.length > 0 && /KeyboardInterrupt/.test(lines[lines.length - 1] ?? '')) lines.pop();
         lines.push(`TimeoutError: the step exceeded its ${limit} time limit and was interrupted`);
@@ -177,6 +182,7 @@ export class Session implements InterpreterSession {
         // The interpreter ran out of memory: it is recycled so that the next step starts healthy.
         this.proc?.kill();
         this.proc = null;
+        this.clean = false;
         globals = {};
         error = `${error ?? 'MemoryError'}\nThe interpreter reached its memory limit of ${this.memoryLimitMb} MiB and was restarted.${lost}`;
         incidents.push({ kind: 'memory', detail: 'MemoryError in the interpreter', stateLost: persistent });
@@ -191,6 +197,7 @@ export class Session implements InterpreterSession {
       };
     }
     this.proc = null;
+    this.clean = false;
     let error: string;
     let errorType: string;
     if (end.kind === 'timeout-killed') {
@@ -217,7 +224,7 @@ export class Session implements InterpreterSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.proc?.kill();
+    if (this.proc) this.source.release(this.proc, this.clean && !this.busy);
     this.proc = null;
   }
 }

@@ -83,7 +83,10 @@ for _n in ("system", "popen", "fork", "execv", "execve", "spawnv", "posix_spawn"
     if hasattr(_os, _n):
         setattr(_os, _n, _refused)
 
+_snapshot = _runtime_ns["ProcessSnapshot"]()
+
 def _alr_dispatch(text):
+    global _user_json
     m = _dec(text)
     op = m.get("op")
     if op == "init":
@@ -93,6 +96,9 @@ def _alr_dispatch(text):
         r = _runtime.run_step(m["code"])
         r["op"] = "step_done"
         return _enc(r)
+    if op == "reset":
+        _user_json = _snapshot.restore()
+        return _enc({"op": "reset_done"})
     if op == "analyze":
         return _enc({"op": "analysis", "results": _analysis_ns["analyze_blocks"](m["blocks"])})
     return _enc({"op": "failure", "kind": "crash", "detail": "unknown request"})

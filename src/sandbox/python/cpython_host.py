@@ -117,6 +117,7 @@ def send_raw(text):
 
 
 runtime = runtime_module["Runtime"](host_call, lambda m: _encode_json(m), _decode_json)
+snapshot = None
 
 
 def install_limits():
@@ -227,6 +228,8 @@ def main():
     neutralize_process_calls()
     install_audit_hook()
     sys.setrecursionlimit(1000)
+    global snapshot, user_json
+    snapshot = runtime_module["ProcessSnapshot"]()
     send({"op": "ready", "python": sys.version.split()[0], "backend": "cpython"})
     while True:
         message = inbox.get()
@@ -246,6 +249,9 @@ def main():
                 finally:
                     step_active.clear()
                 send(dict(result, op="step_done"))
+            elif op == "reset":
+                user_json = snapshot.restore()
+                send({"op": "reset_done"})
             elif op == "analyze":
                 send({"op": "analysis", "results": analysis_module["analyze_blocks"](message["blocks"])})
         except BaseException as exc:  # noqa: BLE001 - the host must answer whatever happened

@@ -204,6 +204,28 @@ def _describe_argument(value):
     return {"type": type_name, "kinds": []}
 
 
+class ProcessSnapshot:
+    """What a reused process returns to between sessions (only with recycle="namespace")."""
+
+    def __init__(self):
+        self.builtins = dict(_builtins_module.__dict__)
+        self.modules = set(_sys.modules)
+
+    def restore(self):
+        _sys.settrace(None)
+        _sys.setprofile(None)
+        current = _builtins_module.__dict__
+        current.clear()
+        current.update(self.builtins)
+        for name in [n for n in _sys.modules if n not in self.modules]:
+            del _sys.modules[name]
+        for name in [n for n in _sys.modules if n == "json" or n.startswith("json.")]:
+            del _sys.modules[name]
+        import json as fresh_json
+
+        return fresh_json
+
+
 class Runtime:
     def __init__(self, host_call, encode, decode):
         # host_call(str) -> str sends one request to the harness and waits for its answer.
