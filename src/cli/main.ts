@@ -20,6 +20,8 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./stats.js'),
   () => import('./tasks.js'),
   () => import('./serve.js'),
+  () => import('./run.js'),
+  () => import('./experiment.js'),
 ];
 for (const load of commands) (await load()).register(program);
 

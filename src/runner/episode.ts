@@ -41,7 +41,15 @@ export interface AgentExecutor {
   close(): Promise<void>;
 }
 
-export type ExecutorFactory = (agent: ResolvedAgent, context: { runName: string }) => Promise<AgentExecutor>;
+export interface ExecutorContext {
+  runName: string;
+  /** Episodes the agent runs at once (size the interpreter pool by it). */
+  concurrency?: number;
+  /** The response cache of HTTP models (the config's cache_db_path). */
+  cacheDbPath?: string;
+}
+
+export type ExecutorFactory = (agent: ResolvedAgent, context: ExecutorContext) => Promise<AgentExecutor>;
 
 /** Serialization of the reference's episode files: `json.dumps(indent=2, ensure_ascii=False)`, no final newline. */
 export const episodeJson = (value: unknown) => pyJsonDumps(value, { indent: 2, ensureAscii: false });

@@ -100,9 +100,14 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
 
   for (const agent of agents) {
     if (stopped()) break;
-    let executor: AgentExecutor | undefined;
-    const getExecutor = async () => {
-      executor ??= await options.executorFactory(agent, { runName: config.run_name });
+    // Created on first need (a fully finished run starts no interpreter), once for all episodes.
+    let executor: Promise<AgentExecutor> | undefined;
+    const getExecutor = () => {
+      executor ??= options.executorFactory(agent, {
+        runName: config.run_name,
+        concurrency: config.max_concurrent_runs,
+        cacheDbPath: config.cache_db_path,
+      });
       return executor;
     };
     try {
@@ -124,7 +129,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
         if (stopped()) break;
       }
     } finally {
-      await executor?.close();
+      if (executor) await (await executor.catch(() => undefined))?.close();
     }
   }
   if (stopped() && groups.length < agents.length * families.length) interrupted = true;
@@ -149,8 +154,9 @@ async function playOne(
   if (progress) progress.counts.running += 1;
   const startedAt = monotonicSeconds();
   let output: Awaited<ReturnType<AgentExecutor['run']>>;
+  // A failure to set the agent up (bad prompt pack, no interpreter) is fatal to the run, not an episode error.
+  const executor = await getExecutor();
   try {
-    const executor = await getExecutor();
     output = await executor.run(job, abort);
   } catch (err) {
     output = failedBeforeStart(job, err instanceof Error ? err.message : String(err), startedAt, {

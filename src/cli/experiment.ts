@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { InputError } from '../util/errors.js';
+
+interface ExperimentFlags {
+  out?: string;
+  concurrency?: string;
+  limit?: string;
+  backend?: string;
+  progress: boolean;
+  printPlan: boolean;
+}
+
+function positiveInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new InputError(`${flag} expects a positive integer, got '${text}'`);
+  return Number(text);
+}
+
+export function register(program: Command): void {
+  program
+    .command('experiment')
+    .description(
+      'run a whole study from a plan (tasks → runs → export → external training → runs → report); with no plan, the built-in demo on scripted policies',
+    )
+    .argument('[plan]', 'experiment plan (YAML); default: the built-in demo plan')
+    .option('--out <dir>', "output root (default: the plan's 'out', runs/demo for the demo)")
+    .option('--concurrency <n>', 'episodes run at once in each condition')
+    .option('--limit <n>', 'first N tasks of each family in every task set (quick trials)')
+    .option('--backend <name>', 'interpreter backend: pyodide or cpython')
+    .option('--print-plan', 'print the plan (the built-in demo plan when none is given) and exit', false)
+    .option('--no-progress', 'no progress line on stderr')
+    .action(async (planFile: string | undefined, flags: ExperimentFlags) => {
+      const { experimentFromCli } = await import('../runner/experiment/cli-experiment.js');
+      if (flags.backend !== undefined && flags.backend !== 'pyodide' && flags.backend !== 'cpython')
+        throw new InputError(`--backend expects pyodide or cpython, got '${flags.backend}'`);
+      process.exitCode = await experimentFromCli({
+        planFile,
+        out: flags.out,
+        concurrency: positiveInt(flags.concurrency, '--concurrency'),
+        limit: positiveInt(flags.limit, '--limit'),
+        backend: flags.backend as 'pyodide' | 'cpython' | undefined,
+        progress: flags.progress,
+        printPlan: flags.printPlan,
+      });
+    });
+}

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { InputError } from '../util/errors.js';
+
+interface RunFlags {
+  config: string;
+  tasks: string;
+  out?: string;
+  model?: string;
+  runtime?: string;
+  concurrency?: string;
+  limit?: string;
+  shard?: string;
+  backend?: string;
+  baseUrl?: string;
+  prompts?: string;
+  compat?: string;
+  progress: boolean;
+  retryErrors: boolean;
+}
+
+function positiveInt(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new InputError(`${flag} expects a positive integer, got '${text}'`);
+  return Number(text);
+}
+
+function oneOf<T extends string>(
+  text: string | undefined,
+  allowed: readonly T[],
+  flag: string,
+): T | undefined {
+  if (text === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(text))
+    throw new InputError(`${flag} expects one of ${allowed.join(', ')}, got '${text}'`);
+  return text as T;
+}
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run a benchmark (the reference BenchmarkConfig YAML) over a task folder; resumable')
+    .requiredOption('--config <file>', 'benchmark config (YAML)')
+    .requiredOption('--tasks <dir>', 'task folder (holding tasks/<family>/*.json)')
+    .option('--out <dir>', 'output folder (overrides output_dir)')
+    .option(
+      '--model <name>',
+      'model for every agent: scripted-persistent, scripted-stateless, replay:<dir>, or a served model name',
+    )
+    .option('--runtime <mode>', 'persistent or stateless, for every agent')
+    .option('--concurrency <n>', 'episodes run at once (overrides max_concurrent_runs)')
+    .option('--limit <n>', 'first N tasks of each family (the reference --max-examples)')
+    .option('--shard <i/n>', 'play only shard i of n (outputs of shards merge by file)')
+    .option('--backend <name>', 'interpreter backend: pyodide or cpython')
+    .option('--base-url <url>', 'OpenAI-compatible endpoint for served models')
+    .option('--prompts <file>', 'prompt pack (JSON/YAML) replacing the built-in prompts')
+    .option('--compat <mode>', "'reference' reproduces the reference's behavior where ours differs")
+    .option('--retry-errors', 'play again the episodes recorded with status "error"', false)
+    .option('--no-progress', 'no progress line on stderr')
+    .action(async (flags: RunFlags) => {
+      const { runFromCli } = await import('../runner/cli-run.js');
+      const code = await runFromCli({
+        configFile: flags.config,
+        tasksDir: flags.tasks,
+        overrides: {
+          outputDir: flags.out,
+          model: flags.model,
+          runtime: oneOf(flags.runtime, ['persistent', 'stateless'] as const, '--runtime'),
+          concurrency: positiveInt(flags.concurrency, '--concurrency'),
+          backend: oneOf(flags.backend, ['pyodide', 'cpython'] as const, '--backend'),
+          baseUrl: flags.baseUrl,
+          prompts: flags.prompts,
+          compat: oneOf(flags.compat, ['default', 'reference'] as const, '--compat'),
+        },
+        limit: positiveInt(flags.limit, '--limit'),
+        shard: flags.shard,
+        progress: flags.progress,
+        retryErrors: flags.retryErrors,
+      });
+      process.exitCode = code;
+    });
+}

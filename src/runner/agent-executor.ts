@@ -1,0 +1,97 @@
+/**
+ * The real episode player: one sandbox pool and one model backend per agent, shared by its
+ * episodes; per episode: load the task, build its environment, open an interpreter session for the
+ * agent's runtime, run the CodeAct loop, and turn the outcome into the trace and result objects.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildResult, buildTrace, loadPromptPack, type PromptPack, runEpisode } from '../agent/index.js';
+import { createModel, type Model } from '../models/index.js';
+import { createSandbox } from '../sandbox/index.js';
+import { createEnvironment, loadTask } from '../tasks/index.js';
+import type { AgentExecutor, EpisodeJob, EpisodeOutput, ExecutorFactory } from './episode.js';
+import { modelKindOf } from './run-metadata.js';
+
+export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
+  const { config } = agent;
+  const llm = config.llm;
+  const prompts: PromptPack | undefined = agent.prompts ? loadPromptPack(agent.prompts) : undefined;
+  const sandbox = createSandbox({ backend: agent.backend, poolSize: context.concurrency ?? 1 });
+  const httpOptions = {
+    baseUrl: llm.base_url,
+    temperature: llm.temperature ?? undefined,
+    maxTokens: llm.max_tokens ?? undefined,
+    timeoutS: llm.timeout_s,
+    maxConcurrentRequests: llm.max_concurrent_requests,
+    maxRetries: llm.max_retries,
+    backoffBaseS: llm.backoff_base_s,
+    backoffMaxS: llm.backoff_max_s,
+    jitterS: llm.jitter_s,
+    cacheEnabled: llm.cache_enabled,
+    ...(context.cacheDbPath &&
+      llm.cache_enabled &&
+      modelKindOf(llm.model) === 'http' && { cache: prepareCache(context.cacheDbPath) }),
+  };
+  // Replays are per episode (each replays its own trace); every other model is shared by the agent's
+  // episodes so that an endpoint's concurrency limit holds across them.
+  const perEpisode = llm.model.startsWith('replay:');
+  const shared: Model | undefined = perEpisode ? undefined : createModel(llm.model, httpOptions);
+
+  return {
+    async run(job: EpisodeJob, signal: AbortSignal): Promise<EpisodeOutput> {
+      const task = loadTask(job.task.file);
+      const environment = createEnvironment(task);
+      const model =
+        shared ??
+        createModel(llm.model, { ...httpOptions, taskId: job.task.taskId, family: job.task.family });
+      const session = await sandbox.openSession({
+        mode: agent.runtime,
+        tools: environment.tools(),
+        maxToolCalls: config.max_tool_calls ?? undefined,
+        ...(agent.compat === 'reference' && { outputCap: null }),
+      });
+      const outcome = await runEpisode({
+        environment,
+        model,
+        session,
+        runtime: agent.runtime,
+        maxTurns: config.max_turns,
+        maxToolCalls: config.max_tool_calls ?? undefined,
+        tokenBudget: agent.tokenBudget,
+        timeoutMs: config.timeout_s * 1000,
+        requestOptions: {
+          ...(llm.temperature !== null && { temperature: llm.temperature }),
+          ...(llm.max_tokens !== null && { maxTokens: llm.max_tokens }),
+        },
+        globalsMessage: agent.globalsMessage,
+        compat: agent.compat,
+        prompts,
+        signal,
+      });
+      const meta = {
+        taskId: job.task.taskId,
+        family: job.task.family,
+        seed: typeof task.seed === 'number' ? task.seed : null,
+        taskFile: job.task.file,
+        agent: agent.name,
+        backend: agent.backend,
+      };
+      return {
+        status: outcome.status,
+        aborted: outcome.aborted,
+        result: buildResult(outcome, meta) as unknown as Record<string, unknown>,
+        trace: buildTrace(outcome, meta) as unknown as Record<string, unknown>,
+        totalTokens: outcome.tokenUsage.total_tokens,
+        steps: outcome.steps,
+      };
+    },
+    async close() {
+      await sandbox.shutdown();
+    },
+  } satisfies AgentExecutor;
+};
+
+function prepareCache(path: string): string {
+  mkdirSync(dirname(path), { recursive: true });
+  return path;
+}

@@ -1,0 +1,316 @@
+/**
+ * Plays an experiment plan stage by stage. Every stage resumes: task generation keeps existing task
+ * files, runs skip finished episodes, exports skip existing files, an external stage is done once
+ * its marker file exists. A stage that needs work outside (training on a GPU machine) prints what to
+ * run and what to hand back, and the experiment stops there until the marker appears.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { generateTasks, loadSettings, parseSettings } from '../../tasks/index.js';
+import { exportTraining } from '../../training/index.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { InputError } from '../../util/errors.js';
+import { type BenchmarkConfig, benchmarkConfigSchema, type FamilyName, zodInputError } from '../config.js';
+import type { ExecutorFactory } from '../episode.js';
+import { listFamilyTasks } from '../list-tasks.js';
+import { ProgressReporter } from '../progress.js';
+import { runBenchmark } from '../run-benchmark.js';
+import { type ConditionRow, conditionRow, formatConditionTable } from './condition-table.js';
+import {
+  conditionName,
+  type ExportStage,
+  type ExternalStage,
+  type LoadedPlan,
+  type Plan,
+  planPath,
+  type ReportStage,
+  type RunStage,
+} from './plan.js';
+
+export interface ExperimentOptions {
+  loaded: LoadedPlan;
+  /** Output root (default: the plan's `out`, else `runs/<plan name>`). */
+  out?: string;
+  executorFactory: ExecutorFactory;
+  /** Overrides the plan's concurrency. */
+  concurrency?: number;
+  /** First N tasks of each family in every task set (quick trials). */
+  limit?: number;
+  backend?: 'pyodide' | 'cpython';
+  progress: boolean;
+  stop?: AbortSignal;
+  /** Human-facing messages (stderr). */
+  say: (line: string) => void;
+  /** Tables (stdout). */
+  print: (line: string) => void;
+}
+
+export interface Condition {
+  stage: string;
+  name: string;
+  taskSet: string;
+  model: string;
+  runtime: 'persistent' | 'stateless';
+  runDir: string;
+}
+
+export interface ExperimentOutcome {
+  out: string;
+  state: 'finished' | 'waiting' | 'interrupted';
+  conditions: Condition[];
+  rows: ConditionRow[];
+  /** The stage that waits for outside work, when state is 'waiting'. */
+  waitingOn?: string;
+}
+
+export function experimentOut(plan: Plan, out?: string): string {
+  return out ?? plan.out ?? join('runs', plan.name);
+}
+
+/** Where a task set's files live: its own folder, or the generated one under the output root. */
+export function taskSetDir(options: Pick<ExperimentOptions, 'loaded'>, out: string, name: string): string {
+  const spec = options.loaded.plan.task_sets[name];
+  return spec.dir !== undefined ? planPath(options.loaded, spec.dir) : join(out, 'tasks', name);
+}
+
+function generatedFamilies(plan: Plan, taskSet: string): FamilyName[] | undefined {
+  return plan.task_sets[taskSet].generate?.families as FamilyName[] | undefined;
+}
+
+function prepareTaskSet(options: ExperimentOptions, out: string, name: string, done: Set<string>): void {
+  if (done.has(name)) return;
+  done.add(name);
+  const { loaded } = options;
+  const spec = loaded.plan.task_sets[name];
+  if (!spec.generate) {
+    if (!existsSync(taskSetDir(options, out, name)))
+      throw new InputError(`task folder does not exist: ${spec.dir}`, loaded.file, `task_sets.${name}.dir`);
+    return;
+  }
+  const gen = spec.generate;
+  const fromFile = gen.config ? JSON.parse(readFileSync(planPath(loaded, gen.config), 'utf8')) : {};
+  if (gen.config) loadSettings(planPath(loaded, gen.config)); // validates the file on its own, naming it
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const [key, value] of Object.entries(gen.settings ?? {})) {
+    const base = merged[key];
+    merged[key] =
+      base && typeof base === 'object' && value && typeof value === 'object' && !Array.isArray(value)
+        ? { ...(base as object), ...(value as object) }
+        : value;
+  }
+  const settings = parseSettings(merged, `${loaded.file} (task_sets.${name}.generate)`);
+  const dir = taskSetDir(options, out, name);
+  options.say(`task set '${name}': generating into ${dir} (existing task files are kept)`);
+  const summary = generateTasks(settings, {
+    outDir: dir,
+    families: gen.families as FamilyName[] | undefined,
+    numTasks: gen.num_tasks,
+    referenceGlobalSeed: gen.reference_global_seed,
+  });
+  options.say(
+    `task set '${name}': ${summary.written} written, ${summary.skipped} already there, ${summary.failed} failed`,
+  );
+}
+
+/** The benchmark config of one condition (validated like a config file, so defaults are filled in). */
+export function conditionConfig(
+  options: ExperimentOptions,
+  out: string,
+  stage: RunStage,
+  taskSet: string,
+  modelKey: string,
+  runtime: 'persistent' | 'stateless',
+): BenchmarkConfig {
+  const { plan } = options.loaded;
+  const model = plan.models[modelKey];
+  const name = conditionName(modelKey, runtime, taskSet);
+  const { llm: llmDefaults, prompts, ...agentDefaults } = plan.defaults;
+  const raw = {
+    output_dir: join(out, stage.name),
+    run_name: name,
+    max_concurrent_runs: options.concurrency ?? plan.concurrency,
+    cache_db_path: join(out, 'cache', 'llm_cache.sqlite'),
+    task_families: stage.families ?? generatedFamilies(plan, taskSet) ?? null,
+    ...((options.backend ?? plan.backend) && { backend: options.backend ?? plan.backend }),
+    agents: [
+      {
+        ...agentDefaults,
+        ...(prompts !== undefined && { prompts: planPath(options.loaded, prompts) }),
+        name,
+        persistent_state: runtime === 'persistent',
+        llm: {
+          ...llmDefaults,
+          ...model.llm,
+          model: model.model,
+          ...(model.base_url !== undefined && { base_url: model.base_url }),
+        },
+      },
+    ],
+  };
+  const parsed = benchmarkConfigSchema.safeParse(raw);
+  if (!parsed.success) throw zodInputError(parsed.error, `${options.loaded.file} (condition ${name})`);
+  return parsed.data;
+}
+
+function conditionsOf(options: ExperimentOptions, out: string, stage: RunStage): Condition[] {
+  const list: Condition[] = [];
+  for (const taskSet of stage.task_sets)
+    for (const model of stage.models)
+      for (const runtime of stage.runtimes) {
+        const name = conditionName(model, runtime, taskSet);
+        list.push({ stage: stage.name, name, taskSet, model, runtime, runDir: join(out, stage.name, name) });
+      }
+  return list;
+}
+
+async function runStage(
+  options: ExperimentOptions,
+  out: string,
+  stage: RunStage,
+  prepared: Set<string>,
+): Promise<{ conditions: Condition[]; rows: ConditionRow[]; interrupted: boolean }> {
+  const { plan } = options.loaded;
+  const conditions = conditionsOf(options, out, stage);
+  const rows: ConditionRow[] = [];
+  let interrupted = false;
+  for (const [i, condition] of conditions.entries()) {
+    if (options.stop?.aborted) {
+      interrupted = true;
+      break;
+    }
+    prepareTaskSet(options, out, condition.taskSet, prepared);
+    const config = conditionConfig(
+      options,
+      out,
+      stage,
+      condition.taskSet,
+      condition.model,
+      condition.runtime,
+    );
+    const progress = new ProgressReporter(options.progress ? process.stderr : null);
+    progress.label = `[${stage.name} ${i + 1}/${conditions.length} ${condition.name}]`;
+    progress.start();
+    const style = plan.models[condition.model].policy_style;
+    try {
+      const outcome = await runBenchmark({
+        config,
+        tasksDir: taskSetDir(options, out, condition.taskSet),
+        listTasks: listFamilyTasks,
+        executorFactory: options.executorFactory,
+        limit: options.limit ?? plan.task_sets[condition.taskSet].limit,
+        progress,
+        stop: options.stop,
+        metadata: {
+          taskSet: plan.task_sets[condition.taskSet].label ?? condition.taskSet,
+          ...(style && { policyStyles: { [condition.name]: style } }),
+        },
+      });
+      if (outcome.interrupted) interrupted = true;
+    } finally {
+      progress.stop();
+    }
+    rows.push(conditionRow(condition.name, condition.runDir));
+  }
+  return { conditions, rows, interrupted };
+}
+
+function exportStage(options: ExperimentOptions, out: string, stage: ExportStage, runs: Condition[]): void {
+  for (const condition of runs.filter((c) => c.stage === stage.from)) {
+    const file = join(out, stage.name, `${condition.name}.jsonl`);
+    if (existsSync(file)) {
+      options.say(`export '${stage.name}': ${file} exists, kept`);
+      continue;
+    }
+    const outcome = exportTraining({
+      runDirs: [condition.runDir],
+      out: file,
+      compat: stage.compat,
+      format: stage.format,
+      ...(stage.solved_only && { filters: { solved: true } }),
+    });
+    options.say(
+      `export '${stage.name}': ${file} (${outcome.train} examples, ${outcome.filtered} filtered out)`,
+    );
+  }
+}
+
+/** Returns true when the stage is done (its marker exists); otherwise prints what to do. */
+function externalStage(
+  options: ExperimentOptions,
+  out: string,
+  stage: ExternalStage,
+  previous: string[],
+): boolean {
+  const marker = join(out, `${stage.name}.done`);
+  if (existsSync(marker)) return true;
+  const lines = [
+    `Stage '${stage.name}' needs work outside this tool:`,
+    '',
+    ...stage.instructions
+      .trimEnd()
+      .split('\n')
+      .map((l) => `  ${l}`),
+    '',
+    ...(previous.length > 0 ? ['Inputs from earlier stages:', ...previous.map((p) => `  ${p}`), ''] : []),
+    'When it is done, mark the stage and run the same command again to continue:',
+    `  touch ${marker}`,
+  ];
+  for (const line of lines) options.print(line);
+  return false;
+}
+
+async function reportStage(options: ExperimentOptions, out: string, stage: ReportStage, runs: Condition[]) {
+  const runDirs = runs.filter((c) => stage.from.includes(c.stage)).map((c) => c.runDir);
+  const reportDir = join(out, stage.name);
+  // The report module is optional at this layer: load it by name so the runner works without it.
+  const modulePath = '../../report/index.js';
+  let report: { generateReport?: (...args: unknown[]) => unknown } | undefined;
+  try {
+    report = (await import(modulePath)) as typeof report;
+  } catch {
+    report = undefined;
+  }
+  if (typeof report?.generateReport !== 'function') {
+    options.say(
+      `report '${stage.name}': the report module is not available; skipped (run dirs: ${runDirs.join(', ')})`,
+    );
+    return;
+  }
+  await report.generateReport({ runDirs, out: reportDir });
+  options.say(`report '${stage.name}': ${join(reportDir, 'report.html')}`);
+}
+
+export async function runExperiment(options: ExperimentOptions): Promise<ExperimentOutcome> {
+  const { plan } = options.loaded;
+  const out = experimentOut(plan, options.out);
+  const prepared = new Set<string>();
+  const conditions: Condition[] = [];
+  const rows: ConditionRow[] = [];
+  const products: string[] = [];
+  for (const stage of plan.stages) {
+    if (options.stop?.aborted) return { out, state: 'interrupted', conditions, rows };
+    if (stage.kind === 'run') {
+      options.say(
+        `stage '${stage.name}': ${stage.task_sets.length * stage.models.length * stage.runtimes.length} condition(s)`,
+      );
+      const result = await runStage(options, out, stage, prepared);
+      conditions.push(...result.conditions);
+      rows.push(...result.rows);
+      options.print('');
+      options.print(`Stage '${stage.name}' (${relative('.', join(out, stage.name)) || '.'}):`);
+      options.print(formatConditionTable(result.rows));
+      options.print('');
+      writeFileAtomic(join(out, stage.name, 'conditions.json'), `${JSON.stringify(result.rows, null, 2)}\n`);
+      if (result.interrupted) return { out, state: 'interrupted', conditions, rows };
+    } else if (stage.kind === 'export') {
+      exportStage(options, out, stage, conditions);
+      products.push(join(out, stage.name));
+    } else if (stage.kind === 'external') {
+      if (!externalStage(options, out, stage, products))
+        return { out, state: 'waiting', conditions, rows, waitingOn: stage.name };
+    } else {
+      await reportStage(options, out, stage, conditions);
+    }
+  }
+  return { out, state: 'finished', conditions, rows };
+}
