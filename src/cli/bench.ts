@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { InputError } from '../util/errors.js';
 
 /** Each benchmark lives in bench/<name>.ts and exports `run(options)` returning JSON-ready data. */
-const benchmarks: Record<string, () => Promise<{ run(options: BenchOptions): Promise<unknown> }>> = {};
+const benchmarks: Record<string, () => Promise<{ run(options: BenchOptions): Promise<unknown> }>> = {
+  tasks: () => import('../../bench/tasks.js'),
+  stats: () => import('../../bench/stats.js'),
+};
 
 export interface BenchOptions {
   /** Smaller, faster variant for smoke checks. */
