@@ -22,6 +22,8 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./serve.js'),
   () => import('./run.js'),
   () => import('./experiment.js'),
+  () => import('./report.js'),
+  () => import('./compare.js'),
 ];
 for (const load of commands) (await load()).register(program);
 
