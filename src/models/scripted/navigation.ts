@@ -127,26 +127,60 @@ export function planNavigation(view: ConversationView): PlannedTurn {
     };
   }
   const route = routeToFrontier(k);
-  if (!route) {
+  const stepLimitHit = /Max steps/.test(view.lastObservation?.error ?? '');
+  if (!route || stepLimitHit) {
     return {
-      reasoning: 'Every reachable node is explored and the goal was not found; I finish.',
+      reasoning: stepLimitHit
+        ? 'The step limit is used up; I finish where I am.'
+        : 'Every reachable node is explored and the goal was not found; I finish.',
       body: 'finish()\nprint(json.dumps({"finished": True, "at": here}))',
       uses: ['here'],
       state,
     };
   }
-  const hops = route.slice(0, Math.max(1, calls - 1));
-  const arrives = hops.length === route.length;
   return {
-    reasoning: `${k.adj.size} nodes explored, ${k.steps} moves used${k.maxSteps ? ` of ${k.maxSteps}` : ''}. I walk ${hops.length} known edge(s) to the nearest unexplored node${arrives ? ' and scan it' : ''}.`,
+    reasoning: `${k.adj.size} nodes explored, ${k.steps} moves used${k.maxSteps ? ` of ${k.maxSteps}` : ''}. I keep exploring breadth-first from \`adj\`: walk known edges to the nearest unscanned node, scan it, repeat, and step onto the goal as soon as it is adjacent (at most ${Number.isFinite(calls) ? calls : 'any number of'} tool calls).`,
     body: [
-      `for step in ${JSON.stringify(hops)}:`,
-      '    move(step)',
-      '    here = step',
-      '    print(json.dumps({"move": here, "ok": True}))',
-      ...(arrives ? scanLines : []),
+      `calls_left = ${Number.isFinite(calls) ? calls : 1000}`,
+      'while calls_left >= 2 and here != goal:',
+      '    if goal in adj.get(here, []):',
+      '        move(goal)',
+      '        here = goal',
+      '        calls_left -= 1',
+      '        print(json.dumps({"move": here, "ok": True}))',
+      '        break',
+      '    came_from = {here: None}',
+      '    queue = [here]',
+      '    target = None',
+      '    while queue:',
+      '        node = queue.pop(0)',
+      '        if node not in adj:',
+      '            target = node',
+      '            break',
+      '        for nxt in adj[node]:',
+      '            if nxt not in came_from:',
+      '                came_from[nxt] = node',
+      '                queue.append(nxt)',
+      '    if target is None:',
+      '        break',
+      '    route = []',
+      '    while target != here:',
+      '        route.insert(0, target)',
+      '        target = came_from[target]',
+      '    for step in route[: calls_left - 1]:',
+      '        move(step)',
+      '        here = step',
+      '        calls_left -= 1',
+      '        print(json.dumps({"move": here, "ok": True}))',
+      '    if here not in adj:',
+      '        adj[here] = [n for n in scan().split(",") if n]',
+      '        calls_left -= 1',
+      '        print(json.dumps({"at": here, "neighbors": adj[here]}))',
+      'if here == goal:',
+      '    finish()',
+      '    print(json.dumps({"finished": True, "at": here}))',
     ].join('\n'),
-    uses: ['here', 'adj'],
+    uses: ['goal', 'here', 'adj'],
     state,
   };
 }

@@ -17,8 +17,15 @@ export interface PlayedEpisode {
 
 const FENCE = /```[a-zA-Z0-9_+-]*\n(.*?)```/gs;
 
+/** Something that writes turns: a Model, or a scripted policy's pure `reply` (no token counting, faster). */
+export type Writer = Model | { reply(messages: readonly ChatMessage[]): string };
+
+async function write(writer: Writer, messages: ChatMessage[]): Promise<string> {
+  return 'reply' in writer ? writer.reply(messages) : (await writer.complete(messages)).text;
+}
+
 export async function playEpisode(
-  model: Model,
+  model: Writer,
   taskPath: string,
   runtime: 'persistent' | 'stateless',
   options: { maxToolCalls?: number; maxTurns?: number } = {},
@@ -44,7 +51,7 @@ export async function playEpisode(
               { role: 'user' as const, content: `Python interpreter globals: ${JSON.stringify(globals)}` },
             ]
           : history;
-      const { text } = await model.complete(request);
+      const text = await write(model, request);
       replies.push(text);
       history.push({ role: 'assistant', content: text });
       const blocks = [...text.matchAll(FENCE)].map((m) => (m[1] as string).trim());

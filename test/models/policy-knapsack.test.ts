@@ -1,0 +1,151 @@
+// The scripted policies play real knapsack tasks (the tasks module's environment, their Python run
+// by python3) through the agent's message protocol: competence, style and determinism.
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readConversation } from '../../src/models/scripted/conversation.js';
+import { readKnapsack } from '../../src/models/scripted/knapsack.js';
+import { ScriptedPolicy } from '../../src/models/scripted/policy.js';
+import { loadTask } from '../../src/tasks/index.js';
+import type { KnapsackTask } from '../../src/tasks/types.js';
+import { referenceFixtures } from '../helpers/paths.js';
+import { requireSystemDep } from '../helpers/system-deps.js';
+import { type PlayedEpisode, playEpisode } from './helpers/play.js';
+import { hasPython3 } from './helpers/tiny-python.js';
+
+const easyDir = join(referenceFixtures, 'task-sets', 'easy_100', 'tasks', 'knapsack');
+const easyTasks = readdirSync(easyDir).map((f) => join(easyDir, f));
+const hardTask = join(
+  referenceFixtures,
+  'task-sets',
+  'hard',
+  'tasks',
+  'knapsack',
+  'knapsack-0000000000.json',
+);
+const persistent = new ScriptedPolicy('scripted-persistent');
+const stateless = new ScriptedPolicy('scripted-stateless');
+
+function codeOf(reply: string): string {
+  return (/```python\n(.*?)```/s.exec(reply)?.[1] ?? '').trim();
+}
+
+describe('scripted policies on knapsack', () => {
+  const episodes = new Map<string, PlayedEpisode>();
+  async function play(policy: ScriptedPolicy, path: string, runtime: 'persistent' | 'stateless') {
+    const key = `${policy.name}|${path}|${runtime}`;
+    let episode = episodes.get(key);
+    if (!episode) {
+      episode = await playEpisode(policy, path, runtime, { maxToolCalls: 25 });
+      episodes.set(key, episode);
+    }
+    return episode;
+  }
+
+  it('score high on the easy tasks, within the inspect budget, and finish', async (t) => {
+    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    for (const [policy, runtime] of [
+      [persistent, 'persistent'],
+      [stateless, 'stateless'],
+    ] as const) {
+      const scores: number[] = [];
+      for (const path of easyTasks) {
+        const task = loadTask(path) as KnapsackTask;
+        const ep = await play(policy, path, runtime);
+        scores.push(ep.result.score);
+        assert.ok(
+          Number(ep.result.metrics.inspected_count) <= task.public.inspect_budget,
+          `${path}: over budget`,
+        );
+        assert.ok(Number(ep.result.metrics.weight_used) <= task.public.capacity);
+        assert.ok(ep.turns < 40, `${policy.name} did not finish ${path}`);
+        // Spread: uses at least 75 % of the budget (or every item).
+        const spread = Math.min(task.public.inspect_budget, task.public.item_ids.length);
+        assert.ok(Number(ep.result.metrics.inspected_count) >= 0.75 * spread);
+        assert.ok(
+          ep.observations.every((o) => o.success),
+          `${policy.name} had a failing block on ${path}`,
+        );
+      }
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      assert.ok(mean >= 0.85, `${policy.name}: mean score ${mean}`);
+    }
+  });
+
+  it('learn the allowed classes only from refusals, and never take a refused class twice', async (t) => {
+    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    const task = loadTask(hardTask) as KnapsackTask;
+    const ep = await play(stateless, hardTask, 'stateless');
+    const refused = ep.observations.flatMap((o) =>
+      [...o.output.matchAll(/Item class '([^']*)' not allowed/g)].map((m) => m[1]),
+    );
+    assert.ok(refused.length > 0, 'expected at least one refusal on a task with 3 of 11 classes allowed');
+    assert.equal(new Set(refused).size, refused.length, 'a class was refused twice');
+    for (const cls of refused) assert.ok(!task.public.allowed_classes.includes(cls as string));
+    assert.ok(ep.result.score > 0.5);
+  });
+
+  it('stateless blocks are self-contained: import json and literals copied from earlier outputs', async (t) => {
+    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    const ep = await play(stateless, easyTasks[0] as string, 'stateless');
+    const codes = ep.replies.map(codeOf);
+    assert.ok(codes.every((c) => c.startsWith('import json')));
+    const later = codes.slice(2);
+    assert.ok(later.length > 0 && later.every((c) => /^info = \{"item_[0-9a-f]+": \{"class": /m.test(c)));
+    // It pays for that in text: later blocks are longer than the persistent policy's.
+    const pp = await play(persistent, easyTasks[0] as string, 'persistent');
+    const length = (e: PlayedEpisode) => e.replies.reduce((n, r) => n + r.length, 0);
+    assert.ok(length(ep) > 1.5 * length(pp));
+  });
+
+  it('persistent blocks refer back to earlier variables and never re-import', async (t) => {
+    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    const ep = await play(persistent, easyTasks[0] as string, 'persistent');
+    const codes = ep.replies.map(codeOf);
+    assert.ok(codes.every((c) => !/^\s*(import|from)\s/m.test(c)));
+    assert.match(codes[0] as string, /^ids = json\.loads\(list_items\(\)\)/m);
+    for (const code of codes.slice(1)) {
+      assert.ok(/\b(info|ids|taken)\b/.test(code));
+      assert.ok(!/^info = /m.test(code), 'persistent code re-declared info');
+    }
+  });
+
+  it('persistent policy in a stateless runtime: NameError, rebuild, then NameError again', async (t) => {
+    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    const ep = await play(persistent, easyTasks[0] as string, 'stateless');
+    const nameErrors = ep.observations.map((o) => /NameError/.test(o.error ?? ''));
+    assert.ok(nameErrors.filter(Boolean).length >= 2, 'NameErrors should recur');
+    nameErrors.forEach((failed, i) => {
+      if (failed && i + 1 < ep.replies.length) {
+        const next = codeOf(ep.replies[i + 1] as string);
+        assert.match(next, /rebuild/);
+        assert.match(next, /^info = \{/m);
+        assert.ok(ep.observations[i + 1]?.success, 'the rebuild block should run');
+      }
+    });
+    // Still competent: the recovery keeps making progress.
+    assert.ok(ep.result.score >= 0.85);
+  });
+});
+
+describe('scripted policy determinism', () => {
+  it('gives the same reply for the same conversation', () => {
+    const messages = [
+      { role: 'system' as const, content: 'Available tools:\ndef take_item(item_id: str) -> None' },
+      { role: 'user' as const, content: 'Knapsack capacity: 40\nInspect budget: 12 items' },
+      { role: 'assistant' as const, content: 'x' },
+      {
+        role: 'user' as const,
+        content:
+          '{"success": true, "result": null, "output": "{\\"ids\\": [\\"item_a\\", \\"item_b\\"]}\\n", "error": null}',
+      },
+    ];
+    for (const policy of [persistent, stateless])
+      assert.equal(policy.reply(messages), policy.reply([...messages]));
+    const view = readConversation(messages);
+    assert.deepEqual(readKnapsack(view).ids, ['item_a', 'item_b']);
+    assert.equal(readKnapsack(view).capacity, 40);
+    assert.equal(readKnapsack(view).budget, 12);
+  });
+});
