@@ -136,6 +136,7 @@ test('navigation: scan, move, step limit and evaluate', () => {
   assert.equal(result.score, 2 / 3);
   assert.deepEqual(result.metrics, { steps_taken: 3, optimal_steps: 2, visited_unique: 4, step_limit: 3 });
   assert.ok(env.goalPrompt().includes('n0') && env.goalPrompt().includes('n2'));
+  assert.deepEqual(env.goalPromptValues?.(), { start_node: 'n0', goal_node: 'n2', max_steps: 3 });
 });
 
 test('navigation not at the goal scores 0', () => {

@@ -32,6 +32,14 @@ export class NavigationEnvironment implements Environment {
     });
   }
 
+  goalPromptValues(): Record<string, string | number> {
+    return {
+      start_node: this.task.public.start_node,
+      goal_node: this.task.public.goal_node,
+      max_steps: this.maxSteps,
+    };
+  }
+
   private neighbors(): string[] {
     return this.task.private.adjacency[this.currentNode] ?? [];
   }
