@@ -37,6 +37,8 @@ export interface OpenAIModelOptions extends Partial<RetryPolicy> {
   cache?: ResponseCache | string;
   /** Default: on only for greedy decoding (temperature 0). */
   cacheEnabled?: boolean;
+  /** Custom fetch for the client (proxies, instrumentation). */
+  fetch?: typeof fetch;
   /** Injected for tests: random source for jitter and the sleep between attempts. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -87,6 +89,7 @@ export class OpenAIModel implements Model {
       apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'EMPTY',
       maxRetries: 0,
       timeout: this.timeoutS * 1000,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
     });
     this.semaphore = new Semaphore(options.maxConcurrentRequests ?? 8);
     const cacheOn = options.cacheEnabled ?? options.temperature === 0;

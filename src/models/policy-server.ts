@@ -40,6 +40,8 @@ export interface PolicyServer {
   url: string;
   /** Number of chat-completion requests received so far. */
   requests(): number;
+  /** The parsed JSON body of the latest chat-completion request (undefined before the first). */
+  lastBody(): unknown;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,7 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
   const sockets = new Set<Socket>();
   let count = 0;
   let created = 0;
+  let lastBody: unknown;
 
   function faultFor(index: number): Fault | null {
     const plan = options.faults;
@@ -145,6 +148,7 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
     let body: unknown;
     try {
       body = JSON.parse(raw);
+      lastBody = body;
     } catch {
       sendJson(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
       return;
@@ -215,6 +219,7 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/v1`,
     requests: () => count,
+    lastBody: () => lastBody,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
