@@ -153,12 +153,14 @@ export function generateTasks(input: Settings, options: GenerateOptions): Genera
   for (const family of families) {
     const offset = familySeedOffset(family);
     for (let index = 0; index < settings[family].num_tasks; index++) {
-      jobs.push({
-        family,
-        index,
-        seed: settings.seed_start + offset + index,
-        taskId: taskIdFor(family, index),
-      });
+      const seed = settings.seed_start + offset + index;
+      if (!Number.isSafeInteger(seed))
+        throw new InputError(
+          `seed_start ${settings.seed_start} gives task seeds beyond 2^53`,
+          undefined,
+          'seed_start',
+        );
+      jobs.push({ family, index, seed, taskId: taskIdFor(family, index) });
     }
   }
 
