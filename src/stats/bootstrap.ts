@@ -64,9 +64,10 @@ export function resampleMeans(table: LimbTable, resamples: number, seed: number)
   const count = BigInt(n);
   const out = new Float64Array(resamples);
   const acc = table.accumulator();
+  const draws = new Int32Array(n);
   for (let r = 0; r < resamples; r++) {
-    acc.fill(0);
-    for (let i = 0; i < n; i++) table.add(acc, rng.randrange(n));
+    for (let i = 0; i < n; i++) draws[i] = rng.randrange(n);
+    table.sumInto(acc, draws, n);
     out[r] = roundRational(table.total(acc), count, table.scale);
   }
   return out;

@@ -38,7 +38,9 @@ export function toDyadic(x: number): Dyadic {
 
 /** Number of bits of a non-negative bigint (0 for 0). */
 export function bigBitLength(n: bigint): number {
-  return n === 0n ? 0 : n.toString(2).length;
+  if (n === 0n) return 0;
+  const hex = n.toString(16);
+  return (hex.length - 1) * 4 + (32 - Math.clz32(Number.parseInt(hex[0], 16)));
 }
 
 /**

@@ -61,7 +61,7 @@ export class LimbTable {
     return new LimbTable(limbs, width, scale, ints.length);
   }
 
-  /** A zeroed accumulator for `add`. */
+  /** A zeroed accumulator for `add` and `sumInto`. */
   accumulator(): Float64Array {
     return new Float64Array(this.width);
   }
@@ -70,6 +70,16 @@ export class LimbTable {
   add(acc: Float64Array, index: number): void {
     const base = index * this.width;
     for (let j = 0; j < this.width; j++) acc[j] += this.limbs[base + j];
+  }
+
+  /** acc = Σ value[indices[i]] for i < count (exact), one limb column at a time. */
+  sumInto(acc: Float64Array, indices: Int32Array, count: number): void {
+    const { limbs, width } = this;
+    for (let j = 0; j < width; j++) {
+      let sum = 0;
+      for (let i = 0; i < count; i++) sum += limbs[indices[i] * width + j];
+      acc[j] = sum;
+    }
   }
 
   /** The exact integer held by an accumulator (the sum is that integer times 2^scale). */

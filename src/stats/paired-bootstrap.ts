@@ -63,11 +63,11 @@ export function pairedBootstrap(
   const xs = order.map((i) => a[i]);
   const ys = order.map((i) => b[i]);
 
-  const everyIndex = xs.map((_, i) => i);
+  const everyIndex = Int32Array.from(xs, (_, i) => i);
   const value = statistic === 'difference' ? differenceOfMeans(xs, ys) : ratioOfMeans(xs, ys);
   const rng = new PyRandom(seed);
   const boot = new Float64Array(resamples);
-  const draws = new Array<number>(n);
+  const draws = new Int32Array(n);
   let nonFinite = 0;
   for (let r = 0; r < resamples; r++) {
     for (let i = 0; i < n; i++) draws[i] = rng.randrange(n);
@@ -79,29 +79,24 @@ export function pairedBootstrap(
 }
 
 /** Exact mean of a[i] − b[i] over the drawn indices, rounded once. */
-function differenceOfMeans(a: readonly number[], b: readonly number[]): (draws: readonly number[]) => number {
+function differenceOfMeans(a: readonly number[], b: readonly number[]): (draws: Int32Array) => number {
   const table = LimbTable.fromDifferences(a, b);
   const acc = table.accumulator();
   return (draws) => {
-    acc.fill(0);
-    for (const i of draws) table.add(acc, i);
+    table.sumInto(acc, draws, draws.length);
     return roundRational(table.total(acc), BigInt(draws.length), table.scale);
   };
 }
 
 /** Exact Σa / Σb over the drawn indices, rounded once (±Infinity or NaN when Σb = 0). */
-function ratioOfMeans(a: readonly number[], b: readonly number[]): (draws: readonly number[]) => number {
+function ratioOfMeans(a: readonly number[], b: readonly number[]): (draws: Int32Array) => number {
   const tableA = LimbTable.fromValues(a);
   const tableB = LimbTable.fromValues(b);
   const accA = tableA.accumulator();
   const accB = tableB.accumulator();
   return (draws) => {
-    accA.fill(0);
-    accB.fill(0);
-    for (const i of draws) {
-      tableA.add(accA, i);
-      tableB.add(accB, i);
-    }
+    tableA.sumInto(accA, draws, draws.length);
+    tableB.sumInto(accB, draws, draws.length);
     const sumA = tableA.total(accA);
     const sumB = tableB.total(accB);
     if (sumB === 0n)
