@@ -25,7 +25,7 @@ test('Holm adjustment: step-down multipliers, monotone, capped at 1, input order
   // Sorted: 0.01 (×4 = 0.04), 0.02 (×3 = 0.06), 0.03 (×2 = 0.06), 0.04 (×1 → max(0.06, 0.04) = 0.06).
   const adjusted = holm([0.03, 0.01, 0.04, 0.02]);
   const expected = [0.06, 0.04, 0.06, 0.06];
-  adjusted.forEach((p, i) => assert.ok(Math.abs(p - expected[i]) < 1e-15, `${i}: ${p}`));
+  for (const [i, p] of adjusted.entries()) assert.ok(Math.abs(p - expected[i]) < 1e-15, `${i}: ${p}`);
   assert.deepEqual(holm([0.5, 0.9]), [1, 1]);
   assert.deepEqual(holm([0.001]), [0.001]);
   assert.deepEqual(holm([]), []);
