@@ -2,13 +2,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../util/errors.js';
 
-interface SandboxModule {
-  createSandbox(options: { backend?: string }): {
-    openSession(options: unknown): Promise<unknown>;
-    shutdown(): Promise<void>;
-  };
-}
-
 export function register(program: Command): void {
   program
     .command('replay')
@@ -21,7 +14,10 @@ export function register(program: Command): void {
     .option('--tasks <dir>', 'task folder, for traces that do not name their task file')
     .option('--out <file>', 'report path (default <run-dir>/replay_<runtime>.json)')
     .action(
-      async (runDir: string, flags: { runtime: string; backend?: string; tasks?: string; out?: string }) => {
+      async (
+        runDir: string,
+        flags: { runtime: string; backend?: 'pyodide' | 'cpython'; tasks?: string; out?: string },
+      ) => {
         if (flags.runtime !== 'persistent' && flags.runtime !== 'stateless') {
           throw new InputError(`--runtime must be persistent or stateless, got '${flags.runtime}'`);
         }
@@ -30,16 +26,15 @@ export function register(program: Command): void {
         }
         const { replayRun, writeReplayReport, formatReplaySummary } = await import('../training/replay.js');
         const { createEnvironment, loadTask } = await import('../tasks/index.js');
-        const sandboxModule = '../sandbox/index.js';
-        const { createSandbox } = (await import(sandboxModule)) as SandboxModule;
-        const sandbox = createSandbox({ ...(flags.backend && { backend: flags.backend }) });
+        const { createSandbox } = await import('../sandbox/index.js');
+        const sandbox = createSandbox(flags.backend ? { backend: flags.backend } : {});
         try {
           const report = await replayRun({
             runDir,
             runtime: flags.runtime,
             backend: flags.backend,
             tasksDir: flags.tasks,
-            openSession: (options) => sandbox.openSession(options) as never,
+            openSession: (options) => sandbox.openSession(options),
             environmentFor: (file) => createEnvironment(loadTask(file)),
             onEpisode: (r, i, n) => {
               const note = r.error
