@@ -19,6 +19,7 @@ export type { Tool, ToolArgs, ToolParam, ToolReturn, ToolSpec } from './tool.js'
 export { ToolRuntimeError } from './tool.js';
 export type { ToolDocOverride, ToolDocOverrides } from './tool-doc.js';
 export { renderToolDoc, renderToolPrompt } from './tool-doc.js';
+export { DEFAULT_TOOL_DOCS } from './tool-docs.js';
 export type {
   KnapsackItem,
   KnapsackTask,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   createEnvironment,
+  DEFAULT_TOOL_DOCS,
   type Environment,
   parseTask,
   renderToolPrompt,
@@ -223,4 +224,17 @@ test('renderToolPrompt lists every tool and the limit sentence', () => {
   assert.ok(prompt.includes('\ndef finish() -> None\n'));
   assert.ok(prompt.endsWith('"""\n The maximum number of tool calls allowed per turn is 7.\n'));
   assert.ok(!renderToolPrompt(env.tools()).includes('maximum number'));
+});
+
+test('DEFAULT_TOOL_DOCS holds the docs of every tool of every family', () => {
+  const envs = [knapsackTaskJson(), navigationTaskJson(), ruleTaskJson('linear_int')].map((json) =>
+    createEnvironment(parseTask(json)),
+  );
+  for (const env of envs) {
+    for (const tool of env.tools()) {
+      assert.equal(DEFAULT_TOOL_DOCS[tool.name]?.doc, tool.doc, tool.name);
+      for (const param of tool.params)
+        assert.equal(DEFAULT_TOOL_DOCS[tool.name]?.args?.[param.name], param.doc);
+    }
+  }
 });

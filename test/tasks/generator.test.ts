@@ -134,7 +134,7 @@ test('failing jobs go to logs/errors.jsonl, the rest is written, no temporary fi
 test('a run killed mid-way leaves only whole task files, and a rerun completes the set', async (t) => {
   const out = tempDir(t);
   const config = join(out, 'config.json');
-  writeFileSync(config, JSON.stringify({ ...small, knapsack: { ...small.knapsack, num_tasks: 3000 } }));
+  writeFileSync(config, JSON.stringify({ ...small, knapsack: { ...small.knapsack, num_tasks: 1000 } }));
   const args = [
     cliPath,
     'tasks',
@@ -156,8 +156,8 @@ test('a run killed mid-way leaves only whole task files, and a rerun completes t
   for (const path of listed) loadTask(path); // throws on a truncated file
   const rerun = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(rerun.status, 0, rerun.stderr);
-  assert.match(rerun.stdout, new RegExp(`${3000 - listed.length} written, ${listed.length} already present`));
-  assert.equal(listTaskFiles(join(out, 'set')).length, 3000);
+  assert.match(rerun.stdout, new RegExp(`${1000 - listed.length} written, ${listed.length} already present`));
+  assert.equal(listTaskFiles(join(out, 'set')).length, 1000);
 });
 
 test('CLI: --families and --num-tasks, bad flags are input errors', (t) => {

@@ -1,3 +1,5 @@
+import { pyStrRepr } from '../python-repr.js';
+
 /** What the knapsack goal prompt needs to know about the task. */
 export interface KnapsackPromptFacts {
   capacity: number;
@@ -37,5 +39,5 @@ How you are scored:
 /** A Python set literal of strings, e.g. `{'A', 'C'}` (the form the reference's prompt used). */
 export function pythonSetRepr(values: readonly string[]): string {
   if (values.length === 0) return 'set()';
-  return `{${values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}}`;
+  return `{${values.map(pyStrRepr).join(', ')}}`;
 }
