@@ -98,14 +98,9 @@ export function costPerformanceSpec(inputs: readonly FigureInput[]): Record<stri
             ],
           },
         },
-        {
-          transform: [{ filter: "datum.kind === 'mean'" }],
-          mark: { type: 'text', dx: 8, dy: -8, align: 'left', fontSize: 10 },
-          encoding: { x, y, text: { field: 'condition' } },
-        },
       ],
     },
-    config: { font: 'sans-serif', view: { stroke: '#ccc' } },
+    config: { font: 'sans-serif', view: { stroke: '#ccc' }, legend: { symbolOpacity: 1 } },
   };
 }
 
@@ -146,12 +141,12 @@ export function behaviorSpec(inputs: readonly FigureInput[]): Record<string, unk
       height: 170,
       mark: { type: 'bar', stroke: '#333', strokeWidth: 0.6 },
       encoding: {
-        x: { field: 'condition', type: 'nominal', title: null, axis: { labelAngle: -35 } },
+        x: { field: 'condition', type: 'nominal', title: null, axis: { labelAngle: -35, labelLimit: 240 } },
         y: { field: 'value', type: 'quantitative', title: null },
         color: { field: 'train', type: 'nominal', title: 'Train style', scale: colorScale(inputs) },
         opacity: {
           field: 'runtime',
-          type: 'nominal',
+          type: 'ordinal',
           title: 'Runtime',
           scale: { domain: ['persistent', 'stateless'], range: [1, 0.4] },
         },

@@ -223,7 +223,7 @@ export async function generateReport(
       name: 'cost-performance',
       title: 'Cost and performance',
       caption:
-        'Normalized optimality against total tokens per episode (log scale). Large markers: condition means with 95% bootstrap intervals of the score; faint dots: single episodes. Color: training style; marker shape: runtime.',
+        'Normalized optimality against total tokens per episode (log scale). Large markers: condition means with 95% bootstrap intervals of the score; faint dots: single episodes. Color: training style; marker shape: runtime (circle: persistent, square: stateless).',
       spec: costPerformanceSpec(inputs),
     },
     {
