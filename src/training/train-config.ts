@@ -125,7 +125,7 @@ export function writeServeConfig(options: ServeConfigOptions): { files: string[]
   const conditions = evaluationConditions(options);
   for (const c of conditions) {
     const file = join(options.outDir, 'benchmarks', `${c.id}.yaml`);
-    const header = `# Evaluation condition: model ${c.servedName} (trained on: ${c.trainedOn}), runtime ${c.runtime}\n# Run: alr run --config ${portable(join('benchmarks', `${c.id}.yaml`))} --tasks-root <task set>\n`;
+    const header = `# Evaluation condition: model ${c.servedName} (trained on: ${c.trainedOn}), runtime ${c.runtime}\n# Run: alr run --config ${portable(join('benchmarks', `${c.id}.yaml`))} --tasks <task folder>\n`;
     writeFileAtomic(file, header + YAML.stringify(benchmarkConfig(c, { ...options, baseUrl })));
     files.push(file);
   }
