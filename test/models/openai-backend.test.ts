@@ -16,6 +16,10 @@ const conversation: ChatMessage[] = [
   { role: 'user', content: 'Function family: linear_int\nProbe budget: 4 calls to test_input(x)' },
 ];
 const expectedText = new ScriptedPolicy('scripted-stateless').reply(conversation);
+// Load the tokenizer up front so that no test's first request is slowed by it.
+before(() => {
+  estimatedUsage(conversation, expectedText);
+});
 
 async function withServer<T>(
   script: (Fault | null)[],
@@ -27,7 +31,7 @@ async function withServer<T>(
   const model = new OpenAIModel({
     model: 'openai/scripted-stateless',
     baseUrl: server.url,
-    timeoutS: 2,
+    timeoutS: 20,
     maxRetries: 3,
     random: () => 0.5,
     sleep: async (ms) => {
@@ -86,7 +90,7 @@ describe('OpenAI-compatible backend', () => {
         assert.equal(server.requests(), 2);
         assert.equal(sleeps.length, 1);
       },
-      { timeoutS: 0.3 },
+      { timeoutS: 1 },
     );
   });
 
@@ -171,6 +175,34 @@ describe('OpenAI-compatible backend', () => {
 });
 
 describe('policy server', () => {
+  it('injects seeded random faults reproducibly, and the backend rides through them', async () => {
+    const outcomes: number[] = [];
+    for (let run = 0; run < 2; run++) {
+      const server = await startPolicyServer({
+        policy: 'scripted-stateless',
+        faults: {
+          probability: 0.5,
+          seed: 42,
+          kinds: [{ kind: 'status', status: 503 }, { kind: 'empty-choices' }],
+        },
+      });
+      try {
+        const model = new OpenAIModel({
+          model: 'p',
+          baseUrl: server.url,
+          maxRetries: 20,
+          sleep: async () => {},
+        });
+        for (let i = 0; i < 5; i++) assert.equal((await model.complete(conversation)).text, expectedText);
+        outcomes.push(server.requests());
+      } finally {
+        await server.close();
+      }
+    }
+    assert.ok((outcomes[0] as number) > 5, 'some requests should have failed');
+    assert.equal(outcomes[0], outcomes[1]);
+  });
+
   let server: PolicyServer;
   before(async () => {
     server = await startPolicyServer({ policy: 'scripted-persistent' });

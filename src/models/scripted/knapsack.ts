@@ -2,7 +2,7 @@
 // hidden allowed classes from take_item refusals, and fill the knapsack with an exact 0/1 DP over
 // what is known, re-planning after every refusal.
 import { type ConversationView, callsPerBlock, firstInt } from './conversation.js';
-import { PySet, type PyValue } from './python-literal.js';
+import { PySet, type PyValue, pyLiteral } from './python-literal.js';
 import { type PlannedTurn, REBUILD_CALLS } from './turn.js';
 
 export interface ItemStats {
@@ -158,7 +158,7 @@ export function planKnapsack(view: ConversationView): PlannedTurn {
     return {
       reasoning: `${k.info.size} of ${k.budget} inspections used. I inspect ${batch.length} more items spread evenly over the whole list${rest > 0 ? ` (${rest} left for the next block)` : ''}, keeping each result in \`info\`.`,
       body: [
-        `for i in ${JSON.stringify(batch)}:`,
+        `for i in ${pyLiteral(batch)}:`,
         '    item_id = ids[i]',
         '    try:',
         '        stats = json.loads(inspect(item_id))',
@@ -211,7 +211,7 @@ export function planKnapsack(view: ConversationView): PlannedTurn {
   const body = [
     'used = sum(info[t]["weight"] for t in taken)',
     'print(json.dumps({"capacity": capacity, "used": used, "allowed": sorted(allowed), "forbidden": sorted(forbidden)}))',
-    `plan = ${JSON.stringify(attempts)}`,
+    `plan = ${pyLiteral(attempts)}`,
     'print(json.dumps({"plan": plan, "plan_value": sum(info[p]["value"] for p in plan), "plan_weight": sum(info[p]["weight"] for p in plan)}))',
     'for item_id in plan:',
     '    try:',

@@ -1,7 +1,7 @@
 // Rule diagnosis: probe a few inputs, find every rule of the hinted family consistent with the
 // answers, submit candidates until one is accepted, then finish.
 import { type ConversationView, callsPerBlock, firstInt } from './conversation.js';
-import type { PyValue } from './python-literal.js';
+import { type PyValue, pyLiteral } from './python-literal.js';
 import { type PlannedTurn, REBUILD_CALLS } from './turn.js';
 
 type Rule = Record<string, number>;
@@ -83,7 +83,7 @@ export function planRule(view: ConversationView): PlannedTurn {
       reasoning: `The rule family is ${k.family ?? 'not stated'} and I have ${k.budget} probes. I probe ${xs.length} inputs and keep the answers in \`probes\`.`,
       body: [
         'probes = {}',
-        `for x in ${JSON.stringify(xs)}:`,
+        `for x in ${pyLiteral(xs)}:`,
         '    probes[str(x)] = test_input(x)',
         '    print(json.dumps({"probe": x, "y": probes[str(x)]}))',
       ].join('\n'),
@@ -108,7 +108,7 @@ export function planRule(view: ConversationView): PlannedTurn {
     reasoning: `${open.length} rule(s) fit the ${k.probes.length} probes in \`probes\`; I submit them in order until one is accepted${batch.length < open.length ? ` (first ${batch.length})` : ''}.`,
     body: [
       'print(json.dumps({"probes": probes}))',
-      `for params in ${JSON.stringify(batch)}:`,
+      `for params in ${pyLiteral(batch)}:`,
       '    ok = submit(params)',
       '    print(json.dumps({"submit": params, "ok": ok}))',
       '    if ok:',
