@@ -5,6 +5,7 @@ import { InputError } from '../util/errors.js';
 const benchmarks: Record<string, () => Promise<{ run(options: BenchOptions): Promise<unknown> }>> = {
   tasks: () => import('../../bench/tasks.js'),
   stats: () => import('../../bench/stats.js'),
+  analysis: () => import('../../bench/analysis.js'),
 };
 
 export interface BenchOptions {

@@ -88,12 +88,12 @@ it('report.html works in a browser with no network', async (t) => {
         .first()
         .isVisible(),
     );
-    assert.match(await page.locator('#viewer .turn-body').nth(1).innerText(), /NameError/);
-    const task = await page.locator('#viewer h3').innerText();
+    assert.match((await page.locator('#viewer .turn-body').nth(1).textContent()) ?? '', /NameError/);
+    const task = await page.locator('#viewer h3').textContent();
     const jumps = page.locator('#viewer a[data-goto]');
     assert.equal(await jumps.count(), AGENTS.length - 1);
     await jumps.first().click();
-    assert.equal(await page.locator('#viewer h3').innerText(), task, 'same task in another condition');
+    assert.equal(await page.locator('#viewer h3').textContent(), task, 'same task in another condition');
     assert.match(page.url(), /#ep-\d+$/);
     // Text from the traces is shown as text, never as markup.
     await page.selectOption('#f-nameerror', '');
@@ -105,7 +105,7 @@ it('report.html works in a browser with no network', async (t) => {
     await page.locator('#viewer details.turn').first().locator('summary').click();
     await page.locator('#viewer .turn-body pre').first().waitFor();
     assert.match(
-      await page.locator('#viewer .turn-body').first().innerText(),
+      (await page.locator('#viewer .turn-body').first().textContent()) ?? '',
       /<re-declaring> what I learned & keeping/,
     );
 
