@@ -147,19 +147,32 @@ export function loadEpisode(runDir: string, tracePath: string, agents: Map<strin
   };
 }
 
-/** Every episode under the given run folders (sorted trace order per folder); unreadable traces are reported. */
-export function loadEpisodes(runDirs: readonly string[]): { episodes: Episode[]; skipped: SkippedTrace[] } {
-  const episodes: Episode[] = [];
-  const skipped: SkippedTrace[] = [];
+/**
+ * Every episode under the given run folders, one at a time (sorted trace order per folder), so
+ * that large runs are never held in memory at once. Unreadable traces are passed to `onSkip`.
+ */
+export function* iterateEpisodes(
+  runDirs: readonly string[],
+  onSkip?: (skipped: SkippedTrace) => void,
+): Generator<Episode> {
   for (const runDir of runDirs) {
     const agents = readRunAgents(runDir);
     for (const path of findTraceFiles(runDir)) {
+      let episode: Episode;
       try {
-        episodes.push(loadEpisode(runDir, path, agents));
+        episode = loadEpisode(runDir, path, agents);
       } catch (err) {
-        skipped.push({ path, reason: `unreadable trace (${(err as Error).message.split('\n')[0]})` });
+        onSkip?.({ path, reason: `unreadable trace (${(err as Error).message.split('\n')[0]})` });
+        continue;
       }
+      yield episode;
     }
   }
+}
+
+/** Every episode under the given run folders, loaded at once; unreadable traces are reported. */
+export function loadEpisodes(runDirs: readonly string[]): { episodes: Episode[]; skipped: SkippedTrace[] } {
+  const skipped: SkippedTrace[] = [];
+  const episodes = [...iterateEpisodes(runDirs, (s) => skipped.push(s))];
   return { episodes, skipped };
 }

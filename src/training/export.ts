@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { Episode, Runtime } from './episodes.js';
-import { loadEpisodes } from './episodes.js';
+import { iterateEpisodes } from './episodes.js';
 import type { ExportFormat } from './formats.js';
 import { formatExample } from './formats.js';
 import {
@@ -178,7 +178,7 @@ function exportDefault(options: ExportOptions): ExportOutcome {
     transient,
   };
 
-  const { episodes, skipped } = loadEpisodes(options.runDirs);
+  const skipped: ExportOutcome['skipped'] = [];
   const seen = new Set<string>();
   const out = {
     train: [] as string[],
@@ -189,7 +189,7 @@ function exportDefault(options: ExportOptions): ExportOutcome {
   let filtered = 0;
   let duplicates = 0;
   let truncated = 0;
-  for (const ep of episodes) {
+  for (const ep of iterateEpisodes(options.runDirs, (s) => skipped.push(s))) {
     if (!passesFilters(ep, filters)) {
       filtered++;
       continue;

@@ -9,8 +9,9 @@ import type { Environment } from '../tasks/environment.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { Episode } from './episodes.js';
-import { loadEpisodes } from './episodes.js';
+import { iterateEpisodes } from './episodes.js';
 import { observationFromInterpreterResult } from './runtime-view.js';
+import { findTraceFiles } from './trace-files.js';
 import { isRecord, stepEvents } from './trace-types.js';
 
 export type OpenSession = (options: SessionOptions) => Promise<InterpreterSession>;
@@ -213,11 +214,10 @@ function mean(xs: (number | null)[]): number | null {
 
 /** Replays every episode of a run; writes nothing (see writeReplayReport). */
 export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
-  const { episodes } = loadEpisodes([options.runDir]);
-  if (episodes.length === 0)
-    throw new InputError('no readable *.trace.json in the run folder', options.runDir);
+  const total = findTraceFiles(options.runDir).length;
   const reports: EpisodeReplay[] = [];
-  for (const [i, ep] of episodes.entries()) {
+  let i = 0;
+  for (const ep of iterateEpisodes([options.runDir])) {
     let r: EpisodeReplay;
     try {
       r = await replayEpisode(ep, options);
@@ -241,8 +241,10 @@ export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
       };
     }
     reports.push(r);
-    options.onEpisode?.(r, i, episodes.length);
+    options.onEpisode?.(r, i++, total);
   }
+  if (reports.length === 0)
+    throw new InputError('no readable *.trace.json in the run folder', options.runDir);
   const replayed = reports.filter((r) => r.error === null);
   return {
     schema: 'alr.replay.v1',

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../util/errors.js';
 import type { Episode } from './episodes.js';
-import { loadEpisodes } from './episodes.js';
+import { iterateEpisodes } from './episodes.js';
 import { parseExampleLine } from './formats.js';
 import { exampleTokens } from './token-truncation.js';
 import type { TraceFile } from './trace-types.js';
@@ -158,8 +158,9 @@ export function trainingSetStats(inputs: readonly string[]): TrainingSetStats {
   const first = inputs[0] as string;
   if (inputs.length === 1 && statSync(first, { throwIfNoEntry: false })?.isFile())
     return statsFromJsonl(first);
-  const { episodes } = loadEpisodes(inputs);
-  return aggregate('runs', episodes.map(episodeStats));
+  const rows: EpisodeStats[] = [];
+  for (const ep of iterateEpisodes(inputs)) rows.push(episodeStats(ep));
+  return aggregate('runs', rows);
 }
 
 function fmt(value: number | null, digits: number): string {
