@@ -206,28 +206,39 @@ export function planKnapsack(view: ConversationView): PlannedTurn {
   const unknownClasses = [...new Set(attempts.filter(isUnknown).map((id) => stats(id).class))];
   const probeNote =
     unknownClasses.length > 0
-      ? ` Classes ${unknownClasses.join(', ')} are untested, so those items go first; a refusal tells me the class is forbidden and I re-plan.`
+      ? ` Classes ${unknownClasses.join(', ')} are untested, so those items go first; a refusal tells me the class is forbidden; I keep testing the other untested classes and re-plan next turn.`
       : ' Every class in the plan is known to be allowed.';
   const body = [
     'used = sum(info[t]["weight"] for t in taken)',
     'print(json.dumps({"capacity": capacity, "used": used, "allowed": sorted(allowed), "forbidden": sorted(forbidden)}))',
     `plan = ${pyLiteral(attempts)}`,
     'print(json.dumps({"plan": plan, "plan_value": sum(info[p]["value"] for p in plan), "plan_weight": sum(info[p]["weight"] for p in plan)}))',
+    // After a refusal the plan is stale: keep testing the other untested classes (their items were
+    // worth taking under the plan), but leave known-allowed items for the re-plan.
+    'refused = False',
+    'complete = True',
     'for item_id in plan:',
+    '    cls = info[item_id]["class"]',
+    '    if cls in forbidden or (refused and cls in allowed):',
+    '        complete = False',
+    '        continue',
     '    try:',
     '        take_item(item_id)',
     '    except Exception as err:',
     '        print(json.dumps({"take": item_id, "ok": False, "error": str(err)}))',
+    '        complete = False',
     '        if "not allowed" in str(err):',
-    '            forbidden.add(info[item_id]["class"])',
+    '            forbidden.add(cls)',
+    '            refused = True',
+    '            continue',
     '        break',
     '    taken.append(item_id)',
-    '    allowed.add(info[item_id]["class"])',
+    '    allowed.add(cls)',
     '    print(json.dumps({"take": item_id, "ok": True}))',
   ];
   if (finishCall)
     body.push(
-      'else:',
+      'if complete:',
       '    finish()',
       '    print(json.dumps({"finished": True, "value": sum(info[t]["value"] for t in taken)}))',
     );
