@@ -102,6 +102,15 @@ function bwrapPrefix(env: Record<string, string>): string[] {
 export interface LaunchOptions {
   isolation: IsolationMode;
   memoryLimitMb: number;
+  /** A Pyodide memory snapshot to start from (see pyodide-snapshot.ts). */
+  pyodideSnapshot?: string | null;
+}
+
+/** Read-only binds of the node binary and the shared libraries it loads. */
+export function nodeLibraryBinds(node: string): string[] {
+  const binds: Array<[string, string]> = [[node, node]];
+  for (const lib of sharedLibraries([node])) binds.push([lib, lib]);
+  return bindArgs(binds);
 }
 
 /** Node + Pyodide in a worker thread, under Node's permission model (read-only, no child processes). */
@@ -112,20 +121,24 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
   const nodeFlags = (readable: string[]) => [
     '--no-warnings',
     '--experimental-permission',
-    `--allow-fs-read=${readable.join(',')}`,
+    // One flag per path: Node 20 mismatches some comma-separated lists.
+    ...readable.map((path) => `--allow-fs-read=${path}`),
     '--allow-worker',
     `--max-old-space-size=${heapMb}`,
     '--disallow-code-generation-from-strings',
   ];
   const env: Record<string, string> = { LANG: 'C.UTF-8' };
+  const snapshot = options.pyodideSnapshot ?? null;
   if (isolation === 'none') {
-    const dirs = [pyodideDir(), childDir, pythonDir];
+    const dirs = [pyodideDir(), childDir, pythonDir].map((d) => `${d}/*`);
+    if (snapshot) dirs.push(snapshot);
     return {
       command: node,
       args: [
-        ...nodeFlags(dirs.map((d) => `${d}/*`)),
+        ...nodeFlags(dirs),
         join(childDir, 'pyodide-host.js'),
         ...[pyodideDir(), pythonDir, join(childDir, 'pyodide-worker.js')],
+        ...(snapshot ? [snapshot] : []),
       ],
       env,
       isolation,
@@ -150,6 +163,7 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
       '/opt/alr/pyodide',
       '/opt/alr/python',
       '/opt/alr/child/pyodide-worker.js',
+      ...(snapshot ? ['/opt/alr/pyodide.snapshot'] : []),
     ],
     env: {},
     isolation,

@@ -16,6 +16,8 @@ export interface ToolArgumentDescription {
 
 export interface ToolRequest {
   op: 'tool';
+  /** Echoed in the answer so that the child can match it. */
+  id?: number;
   name: string;
   args: ToolArgumentDescription[];
   kwargs: Record<string, ToolArgumentDescription>;

@@ -7,6 +7,7 @@ import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
 import { InterpreterProcess } from './interpreter-process.js';
 import { type IsolationMode, launchSpec } from './isolation.js';
+import { preparePyodideSnapshot, pyodideSnapshot } from './pyodide-snapshot.js';
 import { Session } from './session.js';
 
 export interface SandboxOptions {
@@ -26,6 +27,8 @@ export interface SandboxOptions {
    * a reset does not undo.
    */
   recycle?: 'process' | 'namespace';
+  /** pyodide: start interpreters from a memory snapshot made once per harness (default true). */
+  snapshot?: boolean;
 }
 
 export interface Sandbox {
@@ -52,6 +55,7 @@ class SandboxImpl implements Sandbox {
   private version: string | undefined;
   private resolvedIsolation: 'bubblewrap' | 'none' | undefined;
   private readonly recycle: 'process' | 'namespace';
+  private readonly useSnapshot: boolean;
 
   constructor(options: SandboxOptions) {
     this.backend = options.backend ?? 'pyodide';
@@ -61,11 +65,20 @@ class SandboxImpl implements Sandbox {
     this.isolationMode = options.isolation ?? 'auto';
     this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
     this.recycle = options.recycle ?? 'process';
+    this.useSnapshot = options.snapshot ?? true;
+    if (this.backend === 'pyodide' && this.useSnapshot) {
+      // The first processes start the slow way while the snapshot is being made.
+      void preparePyodideSnapshot(this.isolationMode);
+    }
     this.fill();
   }
 
   private start(memoryLimitMb: number): Promise<InterpreterProcess> {
-    const spec = launchSpec(this.backend, { isolation: this.isolationMode, memoryLimitMb });
+    const spec = launchSpec(this.backend, {
+      isolation: this.isolationMode,
+      memoryLimitMb,
+      pyodideSnapshot: this.backend === 'pyodide' && this.useSnapshot ? pyodideSnapshot() : null,
+    });
     this.resolvedIsolation = spec.isolation;
     return InterpreterProcess.start(spec, memoryLimitMb).then((proc) => {
       this.version = proc.python;

@@ -137,7 +137,11 @@ export class Session implements InterpreterSession {
         killTimer = setTimeout(() => settle({ kind: 'timeout-killed' }), INTERRUPT_GRACE_MS);
       }, this.stepTimeoutMs);
       proc.onMessage((message: ChildMessage) => {
-        if (message.op === 'tool') proc.send(answerToolRequest(this.tools, message, state));
+        if (message.op === 'tool')
+          proc.send({
+            ...answerToolRequest(this.tools, message, state),
+            id: typeof message.id === 'number' ? message.id : null,
+          });
         else if (message.op === 'step_done') settle({ kind: 'done', done: message, interruptSent });
         else if (message.op === 'failure')
           settle(

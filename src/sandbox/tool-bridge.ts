@@ -21,11 +21,31 @@ export interface StepToolState {
   readonly records: ToolCallRecord[];
 }
 
+/**
+ * The kinds an argument really has, judged from its JSON value: the child's claim is only believed
+ * where the value agrees with it (a forged request cannot pass a string off as an int).
+ */
+function trustedKinds(arg: ToolArgumentDescription): string[] {
+  const v = arg.value;
+  const claims = new Set(arg.kinds);
+  if (typeof v === 'boolean') return claims.has('bool') ? ['bool', 'int'] : [];
+  if (typeof v === 'number') {
+    if (claims.has('int') && Number.isInteger(v)) return ['int'];
+    return claims.has('float') && !claims.has('int') ? ['float'] : [];
+  }
+  if (typeof v === 'string') {
+    if (arg.special) return claims.has('float') && ['nan', 'inf', '-inf'].includes(v) ? ['float'] : [];
+    return claims.has('str') ? ['str'] : [];
+  }
+  if (v === null) return claims.has('none') ? ['none'] : [];
+  return [];
+}
+
 function jsValue(arg: ToolArgumentDescription): string | number | boolean | null {
   const v = arg.value;
   if (arg.special && typeof v === 'string')
-    return v === 'nan' ? Number.NaN : v.startsWith('-') ? -Infinity : Infinity;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null) return v;
+    return v === 'nan' ? Number.NaN : v.startsWith('-') ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   return null;
 }
 
@@ -64,8 +84,9 @@ function bindPartial(
 function accepts(tool: Tool, name: string, arg: ToolArgumentDescription): boolean {
   const param = tool.params.find((p) => p.name === name);
   if (!param) return false;
-  if (arg.kinds.includes('none')) return !param.required && param.default === null;
-  return arg.kinds.includes(param.type);
+  const kinds = trustedKinds(arg);
+  if (kinds.includes('none')) return !param.required && param.default === null;
+  return kinds.includes(param.type);
 }
 
 function returnKind(tool: Tool, value: ToolReturn): 'int' | 'float' | 'str' | 'bool' | 'none' {

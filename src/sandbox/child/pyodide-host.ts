@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 
-const [pyodideDir, pythonDir, workerFile] = process.argv.slice(2);
+const [pyodideDir, pythonDir, workerFile, snapshotFile] = process.argv.slice(2);
 const MAILBOX_BYTES = 8 * 1024 * 1024;
 
 const interrupt = new Int32Array(new SharedArrayBuffer(4));
@@ -17,7 +17,7 @@ function send(message: unknown): void {
 }
 
 const worker = new Worker(workerFile as string, {
-  workerData: { pyodideDir, pythonDir, interrupt, control, mailbox },
+  workerData: { pyodideDir, pythonDir, snapshotFile, interrupt, control, mailbox },
   env: {},
   stdout: true,
   stderr: false,

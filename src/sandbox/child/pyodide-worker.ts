@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 interface WorkerData {
   pyodideDir: string;
+  snapshotFile?: string;
   pythonDir: string;
   interrupt: Int32Array;
   control: Int32Array;
@@ -108,12 +109,25 @@ _alr_dispatch
 async function main(): Promise<void> {
   const { loadPyodide } = await import(pathToFileURL(join(data.pyodideDir, 'pyodide.mjs')).href);
   const discard = { batched: () => {} };
-  const pyodide = await loadPyodide({
+  const options = {
     indexURL: `${data.pyodideDir}/`,
     stdout: () => {},
     stderr: () => {},
     env: { HOME: '/home/pyodide' },
-  });
+  };
+  let snapshot: Uint8Array | undefined;
+  try {
+    if (data.snapshotFile) snapshot = readFileSync(data.snapshotFile);
+  } catch {
+    snapshot = undefined;
+  }
+  let pyodide: Awaited<ReturnType<typeof loadPyodide>>;
+  try {
+    pyodide = await loadPyodide(snapshot ? { ...options, _loadSnapshot: snapshot } : options);
+  } catch (err) {
+    if (!snapshot) throw err;
+    pyodide = await loadPyodide(options);
+  }
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
   pyodide.setInterruptBuffer(data.interrupt);

@@ -98,10 +98,12 @@ analysis_module = load_module("analysis.py")
 
 
 def host_call(request_text):
+    # Answers carry the request's id; stray answers (to requests model code forged) are dropped.
+    wanted = _decode_json(request_text).get("id")
     send_raw(request_text)
     while True:
         message = inbox.get()
-        if message.get("op") == "tool_result":
+        if message.get("op") == "tool_result" and message.get("id") == wanted:
             return _encode_json(message)
         if message.get("op") == "exit":
             os._exit(0)

@@ -237,6 +237,7 @@ class Runtime:
         self.base = None
         self.namespace = None
         self.tool_names = []
+        self.request_id = 0
 
     def configure(self, mode, tools, output_cap, json_module):
         self.mode = mode
@@ -260,8 +261,10 @@ class Runtime:
         return tool
 
     def _call_tool(self, name, args, kwargs):
+        self.request_id += 1
         request = {
             "op": "tool",
+            "id": self.request_id,
             "name": name,
             "args": [_describe_argument(a) for a in args],
             "kwargs": {str(k): _describe_argument(v) for k, v in kwargs.items()},
