@@ -13,6 +13,7 @@ const program = new Command('alr')
 
 const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./bench.js'),
+  () => import('./exec.js'),
   () => import('./export.js'),
   () => import('./train-config.js'),
   () => import('./serve-config.js'),
