@@ -106,19 +106,50 @@ function comparisonsHtml(tests: readonly PairedTest[], labelOf: (id: string) => 
   return `<table class="data" id="comparisons-table"><thead><tr><th class="l">A</th><th class="l">B</th><th class="l">Metric</th><th>Pairs</th><th>Mean A</th><th>Mean B</th><th>A − B [95% CI] / discordant (A only vs B only)</th><th>Rank-biserial</th><th class="l">Test</th><th>p</th><th>p (Holm)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+interface ReplayEpisode {
+  source?: string;
+  diverged_steps?: number;
+  name_error_steps?: number[];
+  replay_score?: number | null;
+  recorded_score?: number | null;
+}
+
+function meanOrNull(xs: Array<number | null | undefined>): number | null {
+  const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return v.length ? v.reduce((a, x) => a + x, 0) / v.length : null;
+}
+
+/** Each condition's real results next to what its recorded code does under the replayed runtime. */
 function replaysHtml(conditions: readonly Condition[]): string {
-  const seen = new Set<string>();
-  const parts: string[] = [];
+  const rows: string[] = [];
+  const files = new Set<string>();
   for (const c of conditions) {
     for (const r of c.replays) {
-      if (seen.has(r.file)) continue;
-      seen.add(r.file);
-      parts.push(
-        `<details open><summary>Counterfactual replay under the <b>${escapeHtml(r.runtime)}</b> runtime (${escapeHtml(r.file.split(/[/\\]/).slice(-2).join('/'))})</summary><pre>${escapeHtml(clip(JSON.stringify(replaySummaryOf(r.data), null, 2)) ?? '')}</pre></details>`,
+      files.add(r.file);
+      const all = ((r.data as { episodes?: ReplayEpisode[] })?.episodes ?? []).filter(
+        (e) => typeof e?.source === 'string',
+      );
+      const prefix = c.agent && c.family ? `results/${c.agent}/${c.family}/` : null;
+      const eps = prefix
+        ? all.filter((e) => (e.source as string).replace(/\\/g, '/').startsWith(prefix))
+        : [];
+      if (eps.length === 0) continue;
+      const pct = (x: number | null) => (x === null ? 'n/a' : (x * 100).toFixed(1));
+      rows.push(
+        `<tr><td class="l">${escapeHtml(c.label)}</td><td class="l">${escapeHtml(r.runtime)}</td><td>${eps.length}</td><td>${eps.filter((e) => (e.diverged_steps ?? 0) > 0).length}</td><td>${eps.filter((e) => (e.name_error_steps?.length ?? 0) > 0).length}</td><td>${pct(meanOrNull(eps.map((e) => e.recorded_score)))}</td><td>${pct(meanOrNull(eps.map((e) => e.replay_score)))}</td></tr>`,
       );
     }
   }
-  return parts.join('');
+  const table = rows.length
+    ? `<table class="data" id="replay-table"><thead><tr><th class="l">Condition (as run)</th><th class="l">Replayed under</th><th>Episodes</th><th>Diverged</th><th>With NameError</th><th>Score recorded (%)</th><th>Score replayed (%)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+    : '';
+  const raw = [...files]
+    .map((file) => {
+      const r = conditions.flatMap((c) => c.replays).find((x) => x.file === file);
+      return `<details><summary>${escapeHtml(file.split(/[/\\]/).slice(-2).join('/'))}</summary><pre>${escapeHtml(clip(JSON.stringify(replaySummaryOf(r?.data), null, 2)) ?? '')}</pre></details>`;
+    })
+    .join('');
+  return table + raw;
 }
 
 /** The summary part of a replay file (its per-episode list can be long). */

@@ -17,6 +17,26 @@ const out = join(tmp, 'report');
 
 before(async () => {
   runDir = writeSyntheticRun(tmp);
+  // A counterfactual replay summary as `alr replay` writes it: persistent-style code breaks when replayed stateless.
+  const replayEpisodes = AGENTS.flatMap((a) =>
+    TASKS.map((id) => ({
+      source: `results/${a.name}/knapsack/knapsack-${id}.trace.json`,
+      task_id: id,
+      diverged_steps: a.style === 'persistent' ? 2 : 0,
+      name_error_steps: a.style === 'persistent' ? [1] : [],
+      replay_score: a.style === 'persistent' ? 0 : 0.5,
+      recorded_score: 0.5,
+    })),
+  );
+  writeFileSync(
+    join(runDir, 'replay_stateless.json'),
+    JSON.stringify({
+      schema: 'alr.replay.v1',
+      runtime: 'stateless',
+      summary: { episodes: replayEpisodes.length },
+      episodes: replayEpisodes,
+    }),
+  );
   await generateReport([runDir], out, { analyzer: stubAnalyzer });
 });
 
@@ -39,6 +59,27 @@ describe('alr report on a synthetic 2×2 run', () => {
     const png = readFileSync(join(out, 'cost-performance.png'));
     assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     assert.match(readFileSync(join(out, 'cost-performance.svg'), 'utf8'), /^<svg[\s\S]*<\/svg>$/);
+  });
+
+  it('shows the counterfactual replay next to each condition', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const table = /<table class="data" id="replay-table">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+    const rows = [
+      ...table.matchAll(
+        /<tr><td class="l">([^<]*)<\/td><td class="l">stateless<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>(\d+)<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g,
+      ),
+    ];
+    assert.equal(rows.length, AGENTS.length);
+    const pp = rows.find((r) => r[1]?.includes('persistent → persistent'));
+    assert.deepEqual(pp?.slice(2), [
+      String(TASKS.length),
+      String(TASKS.length),
+      String(TASKS.length),
+      '50.0',
+      '0.0',
+    ]);
+    const ss = rows.find((r) => r[1]?.includes('stateless → stateless'));
+    assert.deepEqual(ss?.slice(2), [String(TASKS.length), '0', '0', '50.0', '50.0']);
   });
 
   it('labels conditions from run.json and keeps every episode', () => {
