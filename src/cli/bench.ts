@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<{ run(options: BenchOptions): Pro
   tasks: () => import('../../bench/tasks.js'),
   stats: () => import('../../bench/stats.js'),
   analysis: () => import('../../bench/analysis.js'),
+  models: () => import('../../bench/models.js'),
 };
 
 export interface BenchOptions {
