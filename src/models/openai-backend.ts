@@ -144,7 +144,7 @@ export class OpenAIModel implements Model {
           hinted !== undefined
             ? Math.min(hinted, this.policy.backoffMaxS)
             : backoffSeconds(this.policy, attempt, this.random);
-        await this.sleep(delayS * 1000);
+        await sleepUnlessAborted(this.sleep(delayS * 1000), options.signal);
       }
     }
     throw new ModelCallError(
@@ -221,6 +221,20 @@ export class OpenAIModel implements Model {
     }
     return { text: content, finishReason, usage: estimatedUsage(messages, content), usageEstimated: true };
   }
+}
+
+/** Waits for `sleeping`, or rejects as soon as `signal` aborts (a caller never waits out a backoff). */
+function sleepUnlessAborted(sleeping: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleeping;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleeping.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, reject);
+  });
 }
 
 function isAbort(err: unknown): boolean {

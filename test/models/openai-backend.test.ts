@@ -163,6 +163,20 @@ describe('OpenAI-compatible backend', () => {
     });
   });
 
+  it('stops waiting out a backoff when the caller aborts', async () => {
+    await withServer(
+      [{ kind: 'status', status: 503 }],
+      async (server, _sleeps, model) => {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 100);
+        await assert.rejects(model.complete(conversation, { signal: controller.signal }));
+        assert.equal(server.requests(), 1);
+      },
+      // A sleep that never ends on its own: only the abort can end the call.
+      { sleep: () => new Promise<void>(() => {}) },
+    );
+  });
+
   it('stops without retrying when the caller aborts', async () => {
     await withServer([{ kind: 'stall' }], async (server, sleeps, model) => {
       const controller = new AbortController();
