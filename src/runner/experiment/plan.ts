@@ -177,7 +177,7 @@ export interface LoadedPlan {
 export function parsePlan(text: string, file: string): Plan {
   let payload: unknown;
   try {
-    payload = YAML.parse(text, { version: '1.1' });
+    payload = YAML.parse(text);
   } catch (err) {
     throw new InputError(`not valid YAML: ${(err as Error).message}`, file);
   }

@@ -152,7 +152,7 @@ export function conditionConfig(
   return parsed.data;
 }
 
-function conditionsOf(options: ExperimentOptions, out: string, stage: RunStage): Condition[] {
+function conditionsOf(out: string, stage: RunStage): Condition[] {
   const list: Condition[] = [];
   for (const taskSet of stage.task_sets)
     for (const model of stage.models)
@@ -170,7 +170,7 @@ async function runStage(
   prepared: Set<string>,
 ): Promise<{ conditions: Condition[]; rows: ConditionRow[]; interrupted: boolean }> {
   const { plan } = options.loaded;
-  const conditions = conditionsOf(options, out, stage);
+  const conditions = conditionsOf(out, stage);
   const rows: ConditionRow[] = [];
   let interrupted = false;
   for (const [i, condition] of conditions.entries()) {
@@ -264,7 +264,12 @@ async function reportStage(options: ExperimentOptions, out: string, stage: Repor
   const reportDir = join(out, stage.name);
   // The report module is optional at this layer: load it by name so the runner works without it.
   const modulePath = '../../report/index.js';
-  let report: { generateReport?: (...args: unknown[]) => unknown } | undefined;
+  type GenerateReport = (
+    runDirs: readonly string[],
+    outDir: string,
+    options?: { title?: string },
+  ) => Promise<{ files: string[] }>;
+  let report: { generateReport?: GenerateReport } | undefined;
   try {
     report = (await import(modulePath)) as typeof report;
   } catch {
@@ -276,7 +281,8 @@ async function reportStage(options: ExperimentOptions, out: string, stage: Repor
     );
     return;
   }
-  await report.generateReport({ runDirs, out: reportDir });
+  const { plan } = options.loaded;
+  await report.generateReport(runDirs, reportDir, { title: plan.description ?? plan.name });
   options.say(`report '${stage.name}': ${join(reportDir, 'report.html')}`);
 }
 
