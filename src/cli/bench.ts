@@ -4,6 +4,7 @@ import { InputError } from '../util/errors.js';
 /** Each benchmark lives in bench/<name>.ts and exports `run(options)` returning JSON-ready data. */
 const benchmarks: Record<string, () => Promise<{ run(options: BenchOptions): Promise<unknown> }>> = {
   tasks: () => import('../../bench/tasks.js'),
+  sandbox: () => import('../../bench/sandbox.js'),
   stats: () => import('../../bench/stats.js'),
   analysis: () => import('../../bench/analysis.js'),
   models: () => import('../../bench/models.js'),
