@@ -3,9 +3,10 @@
 // played by the runner): realistic knapsack CodeAct traces in the agreed run-output format, with
 // the persistent style referring back to interpreter variables and the stateless style re-importing
 // and re-declaring literals, tool logs, NameErrors in the mismatched cell, growing prompts.
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BenchOptions } from '../src/cli/bench.js';
 import { computeMetrics } from '../src/metrics/index.js';
 import { buildReportData, generateReport } from '../src/report/index.js';
@@ -257,6 +258,9 @@ export async function run(options: BenchOptions): Promise<unknown> {
     await generateReport(runs, out, { analyzer });
     const reportMs = performance.now() - t0;
 
+    const browser =
+      (options.settings.browser ?? 'auto') !== 'none' ? await timeInBrowser(join(out, 'report.html')) : null;
+
     return {
       episodes: metrics.episodes.length,
       conditions: metrics.conditions.length,
@@ -270,8 +274,42 @@ export async function run(options: BenchOptions): Promise<unknown> {
       statistics_ms: Math.round(statisticsMs),
       full_report_ms: Math.round(reportMs),
       report_html_bytes: statSync(join(out, 'report.html')).size,
+      browser,
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Page load and first-episode open times of report.html in headless Chromium, when it is installed. */
+async function timeInBrowser(file: string): Promise<unknown> {
+  const executablePath = '/usr/bin/chromium';
+  if (!existsSync(executablePath)) return 'skipped: chromium not installed';
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    let t0 = performance.now();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.locator('#episode-rows tr').first().waitFor();
+    const loadMs = performance.now() - t0;
+    t0 = performance.now();
+    await page.locator('#episode-rows tr').nth(5).click();
+    await page.locator('#viewer details.turn').first().waitFor();
+    await page.locator('#viewer details.turn').first().locator('summary').click();
+    await page.locator('#viewer .turn-body pre').first().waitFor();
+    const openMs = performance.now() - t0;
+    return { load_ms: Math.round(loadMs), open_episode_and_turn_ms: Math.round(openMs) };
+  } finally {
+    await browser.close();
   }
 }
