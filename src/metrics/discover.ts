@@ -161,7 +161,8 @@ function folderGroups(root: string): RawGroup[] {
       agent,
       family,
       summary: summaryPath && existsSync(summaryPath) ? readJsonFile(summaryFile, summaryPath) : null,
-      replays: runDir ? readReplays(runDir) : [],
+      // `alr replay` writes its file into the folder it was given: the run folder, or the traces folder.
+      replays: readReplays(runDir ?? (existsSync(join(root, 'results')) ? root : dir)),
       episodes: [...episodes.values()].sort((a, b) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0)),
     });
   }

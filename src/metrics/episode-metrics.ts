@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { CodeAnalysis, RuntimeMode } from '../sandbox/interpreter.js';
 import { behaviorMetrics } from './behavior.js';
 import type { RawEpisode } from './discover.js';
@@ -10,6 +11,8 @@ export interface EpisodeContext {
   runtime: RuntimeMode | null;
   /** Folder of task files, for recomputing scores of trace-only episodes. */
   tasksDir: string | null;
+  /** Outcomes of `alr replay` under the episode's own runtime, by trace file name. */
+  replayed?: ReadonlyMap<string, { score: number; solved: boolean | null }>;
 }
 
 /** `knapsack-knapsack-0000000042` → `knapsack-0000000042` (the runner doubles the family prefix). */
@@ -76,9 +79,16 @@ export function episodeMetrics(
     if (taskFile) replayed = replayKnapsackOutcome(taskFile, toolCalls);
   }
 
-  const score = num(result?.result?.score) ?? replayed?.score ?? null;
+  // Trace-only episodes without a tool log: the score `alr replay` reached re-executing the code.
+  const reExecuted =
+    num(result?.result?.score) === null && !replayed && raw.tracePath
+      ? (ctx.replayed?.get(basename(raw.tracePath)) ?? null)
+      : null;
+  const score = num(result?.result?.score) ?? replayed?.score ?? reExecuted?.score ?? null;
   const solved =
-    typeof result?.result?.is_solved === 'boolean' ? result.result.is_solved : (replayed?.solved ?? null);
+    typeof result?.result?.is_solved === 'boolean'
+      ? result.result.is_solved
+      : (replayed?.solved ?? reExecuted?.solved ?? null);
 
   const usage = trace?.summary.token_usage ?? result?.alr?.token_usage ?? null;
   const stepSum = (pick: (s: StepView) => number | null) =>
@@ -131,7 +141,14 @@ export function episodeMetrics(
     status: result?.status ?? null,
     score,
     solved,
-    score_source: num(result?.result?.score) !== null ? 'result' : replayed ? 'replay' : null,
+    score_source:
+      num(result?.result?.score) !== null
+        ? 'result'
+        : replayed
+          ? 'replay'
+          : reExecuted
+            ? 're-execution'
+            : null,
     steps: numSteps,
     tool_calls: toolCalls ? toolCalls.length : null,
     prompt_tokens: prompt,

@@ -48,6 +48,28 @@ function resolveTasksDir(tasksDir: string, runDir: string): string | null {
   return null;
 }
 
+/** Scores `alr replay` reached under the condition's own runtime, by trace file name. */
+function replayedOutcomes(
+  replays: Condition['replays'],
+  runtime: string | null,
+): Map<string, { score: number; solved: boolean | null }> {
+  const out = new Map<string, { score: number; solved: boolean | null }>();
+  for (const r of replays) {
+    if (r.runtime !== runtime) continue;
+    const episodes = (r.data as { episodes?: unknown })?.episodes;
+    if (!Array.isArray(episodes)) continue;
+    for (const e of episodes as Array<Record<string, unknown>>) {
+      if (typeof e.source !== 'string' || typeof e.replay_score !== 'number') continue;
+      const name = e.source.split(/[/\\]/).pop() as string;
+      out.set(name, {
+        score: e.replay_score,
+        solved: typeof e.replay_solved === 'boolean' ? e.replay_solved : null,
+      });
+    }
+  }
+  return out;
+}
+
 function slug(text: string): string {
   return (
     text
@@ -116,6 +138,7 @@ export async function computeMetrics(
           family: group.family,
           runtime: labels.runtimeMode,
           tasksDir,
+          replayed: replayedOutcomes(group.replays, labels.runtimeMode),
         }),
         steps: st,
         task: raw.trace?.summary.task ?? null,

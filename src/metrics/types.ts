@@ -37,8 +37,11 @@ export interface EpisodeMetrics {
   status: string | null;
   score: number | null;
   solved: boolean | null;
-  /** Where the score came from: the result file, or a replay of the logged take_item calls. */
-  score_source: 'result' | 'replay' | null;
+  /**
+   * Where the score came from: the result file; the logged take_item calls applied to the task
+   * file ('replay'); or `alr replay`'s re-execution of the code under the episode's own runtime.
+   */
+  score_source: 'result' | 'replay' | 're-execution' | null;
   steps: number;
   /** Tool calls that reached the harness (from the tool log); null when the trace has no tool log. */
   tool_calls: number | null;

@@ -119,6 +119,37 @@ describe('outcome and footprint metrics', () => {
     assert.deepEqual(files, [...files].sort());
   });
 
+  it('takes the score of a trace-only episode from an `alr replay` re-execution under its own runtime', async (t) => {
+    if (!hasSharedFixtures()) return t.skip('reference fixtures not present');
+    const dir = join(tmp, 'released', 'persistent_persistent_easy', 'knapsack');
+    mkdirSync(dir, { recursive: true });
+    const src = join(referenceFixtures, 'training-export', 'traces', 'persistent', 'knapsack');
+    const names = ['knapsack-knapsack-0000000000.trace.json', 'knapsack-knapsack-0000000001.trace.json'];
+    for (const n of names) writeFileSync(join(dir, n), readFileSync(join(src, n)));
+    const replay = (runtime: string, score: number) => ({
+      schema: 'alr.replay.v1',
+      runtime,
+      episodes: names.map((n, i) => ({
+        source: `knapsack/${n}`,
+        replay_score: score + i / 10,
+        replay_solved: false,
+      })),
+    });
+    writeFileSync(join(dir, 'replay_persistent.json'), JSON.stringify(replay('persistent', 0.5)));
+    // A replay under the other runtime is a counterfactual, never the episode's score.
+    writeFileSync(join(dir, 'replay_stateless.json'), JSON.stringify(replay('stateless', 0.1)));
+    const { episodes, conditions } = await computeMetrics([join(tmp, 'released')], { analyzer: null });
+    assert.equal(conditions[0]?.train, 'persistent');
+    assert.equal(conditions[0]?.difficulty, 'easy');
+    assert.deepEqual(
+      episodes.map((e) => [e.metrics.score, e.metrics.score_source]),
+      [
+        [0.5, 're-execution'],
+        [0.6, 're-execution'],
+      ],
+    );
+  });
+
   it('reads a traces.jsonl dataset, one trace per line', async () => {
     const dir = join(tmp, 'jsonl');
     mkdirSync(dir, { recursive: true });
