@@ -1,18 +1,10 @@
 import type { CodeAnalysis } from '../sandbox/interpreter.js';
 import type { CodeAnalyzer } from './types.js';
 
-/**
- * The sandbox's `analyzeCode` (Python's own `ast`), loaded lazily. Returns null when the sandbox
- * module does not provide it, so that the behavioral metrics are reported as unavailable, not guessed.
- */
-export async function defaultAnalyzer(): Promise<CodeAnalyzer | null> {
-  try {
-    const specifier = '../sandbox/index.js';
-    const mod = (await import(specifier)) as { analyzeCode?: (blocks: string[]) => Promise<CodeAnalysis[]> };
-    return typeof mod.analyzeCode === 'function' ? mod.analyzeCode : null;
-  } catch {
-    return null;
-  }
+/** The sandbox's `analyzeCode` (Python's own `ast`), loaded only when metrics need it. */
+export async function defaultAnalyzer(): Promise<CodeAnalyzer> {
+  const { analyzeCode } = await import('../sandbox/index.js');
+  return (blocks) => analyzeCode(blocks);
 }
 
 /** Runs `analyzer` over many blocks in batches, analysing each distinct block once. */

@@ -85,20 +85,27 @@ export async function computeMetrics(
   options: MetricsOptions = {},
 ): Promise<MetricsResult> {
   const groups = discoverEpisodes(paths);
-  const analyzer = options.analyzer === undefined ? await defaultAnalyzer() : options.analyzer;
-
   const prepared = groups.map((group) => ({
     group,
     labels: labelGroup(group),
     steps: group.episodes.map((ep) => (ep.trace && ep.tracePath ? stepsOfTrace(ep.trace, ep.tracePath) : [])),
   }));
 
+  const blocks = prepared.flatMap((p) =>
+    p.steps.flatMap((steps) => steps.flatMap((s) => (s.code !== null ? [s.code] : []))),
+  );
   let analyses: Map<string, CodeAnalysis> | null = null;
-  if (analyzer) {
-    const blocks = prepared.flatMap((p) =>
-      p.steps.flatMap((steps) => steps.flatMap((s) => (s.code !== null ? [s.code] : []))),
-    );
-    analyses = await analyzeAll(analyzer, blocks);
+  if (options.analyzer) analyses = await analyzeAll(options.analyzer, blocks);
+  else if (options.analyzer === undefined && blocks.length > 0) {
+    // The default parser runs Python in the sandbox; if it cannot start here, say so and go on
+    // without the parser-based metrics rather than fail the whole report.
+    try {
+      analyses = await analyzeAll(await defaultAnalyzer(), blocks);
+    } catch (err) {
+      process.stderr.write(
+        `alr: behavioral metrics unavailable (the Python code analyzer failed: ${(err as Error).message})\n`,
+      );
+    }
   }
 
   const usedIds = new Set<string>();
@@ -147,5 +154,5 @@ export async function computeMetrics(
       });
     });
   }
-  return { conditions, episodes, behavioralAvailable: analyzer !== null };
+  return { conditions, episodes, behavioralAvailable: analyses !== null || blocks.length === 0 };
 }
