@@ -3,7 +3,8 @@
  * the trace first, the result last (its presence marks the episode as done for resumption), each
  * atomically so that a crash or kill never leaves a partial file behind.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { monotonicSeconds } from '../agent/time.js';
 import { pyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -112,4 +113,30 @@ export function failedBeforeStart(
     totalTokens: 0,
     steps: 0,
   };
+}
+
+/** True when a process with this id is running on this machine. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that a killed writer left in an episode folder (`writeFileAtomic`
+ * names them `.<file>.<pid>.<n>.tmp`); files of live processes are left alone.
+ */
+export function removeStaleTemporaries(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    const match = /^\..+\.(\d+)\.\d+\.tmp$/.exec(name);
+    if (!match || processAlive(Number(match[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed += 1;
+  }
+  return removed;
 }

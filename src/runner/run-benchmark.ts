@@ -14,10 +14,12 @@ import {
   type ExecutorFactory,
   existingStatus,
   failedBeforeStart,
+  removeStaleTemporaries,
   writeEpisode,
 } from './episode.js';
 import {
   configYamlPath,
+  familyDir,
   type RunLayout,
   runJsonPath,
   runLayout,
@@ -114,6 +116,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
       for (const family of families) {
         const tasks = selected.filter((t) => t.family === family);
         if (tasks.length === 0) continue;
+        removeStaleTemporaries(familyDir(layout, agent.name, family));
         const statuses = await runPool(
           tasks,
           (task) => playOne({ agent, task, layout }, getExecutor, options, options.abortEpisodes ?? never),
