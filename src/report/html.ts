@@ -235,12 +235,12 @@ export function renderHtml(input: HtmlInput): string {
 <nav><a href="#results">Results</a><a href="#behavior">Behavior</a><a href="#figures">Figures</a><a href="#comparisons">Comparisons</a>${hasReplays ? '<a href="#replays">Replays</a>' : ''}<a href="#episodes">Episodes</a></nav>
 <main>
 <section id="results"><h2>Main results</h2>
-${mainTableHtml(input.mainRows, input.solvedFormat)}
+<div class="scroll">${mainTableHtml(input.mainRows, input.solvedFormat)}</div>
 <p class="note">Score: mean normalized optimality (agent value / optimal value) in percent, ± half-width of a 95% percentile bootstrap interval over episodes (5,000 resamples, seed 0, episodes in file-name order). Bold: best value within a difficulty group (highest score and score per 1k tokens, lowest steps, tokens and time). Tokens: prompt + completion tokens summed over every model call of an episode.</p>
 ${notes}
 </section>
 <section id="behavior"><h2>Behavioral signatures</h2>
-${behaviorTableHtml(input.mainRows)}
+<div class="scroll">${behaviorTableHtml(input.mainRows)}</div>
 ${input.behavioralAvailable ? '' : '<p class="note">The Python code analyzer was not available when this report was made, so the parser-based metrics show n/a.</p>'}
 <p class="note">Definitions: NameError episodes = episodes with at least one step failing with NameError; state utilization = fraction of steps (after the first) that read a name the interpreter kept from an earlier step; re-import rate = fraction of steps after the first importing step that import an already-imported module; symbol lifespan = mean number of turns between a name's first binding and its last cross-turn reference; longest error run = longest streak of consecutive failing steps.</p>
 </section>
@@ -249,7 +249,7 @@ ${input.figures.map((f) => `<figure>${f.svg}<figcaption><b>${escapeHtml(f.title)
 </section>
 <section id="comparisons"><h2>Paired comparisons</h2>
 <p class="note">Conditions of the same difficulty paired by task id. Continuous metrics: two-sided Wilcoxon signed-rank test (SciPy's default procedure) and a paired percentile bootstrap of the mean difference (5,000 resamples, seed 0); binary metrics: exact McNemar test. p (Holm): Holm–Bonferroni adjustment across all ${input.comparisons.filter((t) => t.pvalue !== null).length} tests in this report; green = below 0.05.</p>
-${comparisonsHtml(input.comparisons, labelOf)}
+<div class="scroll">${comparisonsHtml(input.comparisons, labelOf)}</div>
 </section>
 ${hasReplays ? `<section id="replays"><h2>Counterfactual replays</h2><p class="note">The run's recorded code re-executed under another runtime, without a model: how brittle the recorded behavior is to the runtime.</p>${replaysHtml(input.conditions)}</section>` : ''}
 <section id="episodes"><h2>Episodes</h2>
