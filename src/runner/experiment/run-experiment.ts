@@ -5,7 +5,7 @@
  * run and what to hand back, and the experiment stops there until the marker appears.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { generateTasks, loadSettings, parseSettings } from '../../tasks/index.js';
 import { exportTraining } from '../../training/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -61,6 +61,12 @@ export interface ExperimentOutcome {
   rows: ConditionRow[];
   /** The stage that waits for outside work, when state is 'waiting'. */
   waitingOn?: string;
+}
+
+/** A path as the user would type it: relative below the working directory, else absolute. */
+function displayPath(path: string): string {
+  const rel = relative('.', path);
+  return rel === '' ? '.' : rel.startsWith('..') ? resolve(path) : rel;
 }
 
 export function experimentOut(plan: Plan, out?: string): string {
@@ -303,7 +309,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       conditions.push(...result.conditions);
       rows.push(...result.rows);
       options.print('');
-      options.print(`Stage '${stage.name}' (${relative('.', join(out, stage.name)) || '.'}):`);
+      options.print(`Stage '${stage.name}' (${displayPath(join(out, stage.name))}):`);
       options.print(formatConditionTable(result.rows));
       options.print('');
       writeFileAtomic(join(out, stage.name, 'conditions.json'), `${JSON.stringify(result.rows, null, 2)}\n`);
