@@ -83,6 +83,8 @@ class SandboxImpl implements Sandbox {
     return InterpreterProcess.start(spec, memoryLimitMb).then((proc) => {
       this.version = proc.python;
       this.live.add(proc);
+      // An idle warm process does not keep the harness alive; a session's process does.
+      proc.setReferenced(false);
       proc.onExit(() => this.live.delete(proc));
       if (this.stopped) proc.kill();
       return proc;
@@ -100,18 +102,26 @@ class SandboxImpl implements Sandbox {
   /** A ready process: from the pool when the memory limit matches, else a fresh one. */
   async acquire(memoryLimitMb: number): Promise<InterpreterProcess> {
     if (this.stopped) throw new Error('the sandbox was shut down');
-    if (memoryLimitMb !== this.memoryLimitMb) return this.start(memoryLimitMb);
+    if (memoryLimitMb !== this.memoryLimitMb) {
+      const proc = await this.start(memoryLimitMb);
+      proc.setReferenced(true);
+      return proc;
+    }
     while (this.warm.length > 0) {
       const next = this.warm.shift() as Promise<InterpreterProcess>;
       this.fill();
       try {
         const proc = await next;
-        if (proc.alive) return proc;
+        if (proc.alive) {
+          proc.setReferenced(true);
+          return proc;
+        }
       } catch {
         // A failed warm start: try a direct start below, which reports the error.
       }
     }
     const proc = await this.start(memoryLimitMb);
+    proc.setReferenced(true);
     this.fill();
     return proc;
   }
@@ -129,7 +139,10 @@ class SandboxImpl implements Sandbox {
     }
     const reset = proc
       .request({ op: 'reset' }, (m): m is { op: 'reset_done' } => m.op === 'reset_done', 30_000)
-      .then(() => proc);
+      .then(() => {
+        proc.setReferenced(false);
+        return proc;
+      });
     reset.catch(() => proc.kill());
     this.warm.unshift(reset);
     while (this.warm.length > this.poolSize + 1)
