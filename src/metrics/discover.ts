@@ -14,6 +14,7 @@ import {
   type TraceFile,
   traceFile,
 } from './files.js';
+import { isMessagesRecord, messagesToTrace } from './messages-trace.js';
 import type { ReferenceSummary } from './types.js';
 
 export interface RawEpisode {
@@ -72,7 +73,9 @@ function jsonlGroup(path: string): RawGroup {
     } catch (err) {
       throw new InputError(`line ${i + 1} is not JSON (${(err as Error).message})`, path);
     }
-    const trace = parseWith(traceFile, value, path, `line ${i + 1}`);
+    const trace = isMessagesRecord(value)
+      ? messagesToTrace(value)
+      : parseWith(traceFile, value, path, `line ${i + 1}`);
     const stem = trace.task_id ?? trace.alr?.task_id ?? `${basename(path)}:${i + 1}`;
     episodes.push({ stem, trace, result: null, tracePath: path, resultPath: null });
   });

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { CodeAnalysis, RuntimeMode } from '../sandbox/interpreter.js';
 import { behaviorMetrics } from './behavior.js';
 import type { RawEpisode } from './discover.js';
+import { runtimeFromSystemPrompts } from './labels.js';
 import { findTaskFile, type ReplayedOutcome, replayKnapsackOutcome } from './replay-score.js';
 import type { EpisodeMetrics, StepView } from './types.js';
 
@@ -122,8 +123,14 @@ export function episodeMetrics(
       : null);
 
   const nameErrors = steps.filter((s) => s.errorType === 'NameError').length;
+  // A JSONL dataset may mix runtimes: trust the episode's own record first.
+  const runtime =
+    trace?.alr?.runtime ??
+    result?.alr?.runtime ??
+    runtimeFromSystemPrompts(trace?.summary.system_prompts) ??
+    ctx.runtime;
   const behavior = analyses
-    ? behaviorMetrics(steps, analyses, ctx.runtime)
+    ? behaviorMetrics(steps, analyses, runtime)
     : {
         state_utilization: null,
         state_reuse_per_step: null,

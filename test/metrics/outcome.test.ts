@@ -165,6 +165,58 @@ describe('outcome and footprint metrics', () => {
     assert.equal(episodes[0]?.metrics.wall_time_s, 30);
   });
 
+  it('reads fine-tuning JSONL lines (messages) as traces', async (t) => {
+    if (!hasSharedFixtures()) return t.skip('reference fixtures not present');
+    const file = join(referenceFixtures, 'training-export', 'expected', 'traces.jsonl');
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
+    const { episodes } = await computeMetrics([file], { analyzer: stubAnalyzer });
+    assert.equal(episodes.length, lines.length);
+    lines.forEach((line, i) => {
+      const messages = JSON.parse(line).messages as Array<{ role: string; content: string }>;
+      const m = episodes[i]?.metrics;
+      assert.equal(m?.steps, messages.filter((x) => x.role === 'assistant').length);
+      assert.equal(m?.total_tokens, null);
+      assert.equal(m?.tool_calls, null);
+      const nameErrorObs = messages.filter(
+        (x) => x.role === 'user' && /^\{"error": .*NameError/.test(x.content),
+      ).length;
+      assert.equal(m?.name_errors, nameErrorObs);
+    });
+    assert.ok(episodes.every((e) => e.steps.some((s) => s.code !== null)));
+
+    // A hand-made line whose second step fails with a NameError, in a stateless runtime.
+    const dir = join(tmp, 'messages');
+    mkdirSync(dir, { recursive: true });
+    const fence = (code: string) => `Plan.\n\n\`\`\`python\n${code}\n\`\`\``;
+    const record = {
+      messages: [
+        { role: 'system', content: 'Runtime state: Python variables DO NOT persist across code blocks.' },
+        { role: 'user', content: 'goal' },
+        { role: 'assistant', content: fence('ids = json.loads(list_items())') },
+        { role: 'user', content: JSON.stringify({ output: '3\n' }) },
+        { role: 'assistant', content: fence('print(ids)') },
+        {
+          role: 'user',
+          content: JSON.stringify({
+            error: "Traceback (most recent call last):\nNameError: name 'ids' is not defined",
+          }),
+        },
+        { role: 'assistant', content: 'Done, no code.' },
+      ],
+    };
+    writeFileSync(join(dir, 'traces.jsonl'), `${JSON.stringify(record)}\n`);
+    const one = await computeMetrics([join(dir, 'traces.jsonl')], { analyzer: stubAnalyzer });
+    const m = one.episodes[0]?.metrics;
+    assert.equal(one.conditions[0]?.runtime, 'stateless');
+    assert.equal(m?.steps, 3);
+    assert.equal(m?.name_errors, 1);
+    assert.equal(m?.error_steps, 1);
+    assert.equal(m?.state_utilization, 0);
+    assert.equal(m?.symbol_lifespan, 1);
+  });
+
   it('names the file and field of a malformed trace', async () => {
     const dir = join(tmp, 'bad');
     mkdirSync(dir, { recursive: true });
