@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<{ run(options: BenchOptions): Pro
   stats: () => import('../../bench/stats.js'),
   analysis: () => import('../../bench/analysis.js'),
   models: () => import('../../bench/models.js'),
+  runner: () => import('../../bench/runner.js'),
 };
 
 export interface BenchOptions {

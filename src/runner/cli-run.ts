@@ -1,6 +1,6 @@
 /** The `alr run` command: config + overrides → runBenchmark with progress, Ctrl-C handling and a closing summary. */
 import { numberValue } from '../python/json.js';
-import { applyOverrides, type ConfigOverrides, loadBenchmarkConfig } from './config.js';
+import { applyOverrides, type ConfigOverrides, familiesOf, loadBenchmarkConfig } from './config.js';
 import type { ExecutorFactory } from './episode.js';
 import { handleInterrupts } from './interrupt.js';
 import { listFamilyTasks } from './list-tasks.js';
@@ -73,6 +73,8 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
     progress.stop();
     interrupts.dispose();
   }
+  if (outcome.selected === 0)
+    say(`no task files found in ${input.tasksDir} for the families ${familiesOf(config).join(', ')}`);
   printOutcome(outcome, (line) => process.stdout.write(`${line}\n`));
   if (outcome.errors > 0)
     say(

@@ -68,6 +68,8 @@ export interface GroupOutcome {
 export interface RunOutcome {
   layout: RunLayout;
   groups: GroupOutcome[];
+  /** Episodes selected (tasks × agents), skipped ones included. */
+  selected: number;
   /** True when a stop request left episodes unplayed. */
   interrupted: boolean;
   errors: number;
@@ -136,7 +138,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
     }
   }
   if (stopped() && groups.length < agents.length * families.length) interrupted = true;
-  return { layout, groups, interrupted, errors };
+  return { layout, groups, interrupted, errors, selected: selected.length * agents.length };
 }
 
 async function playOne(
