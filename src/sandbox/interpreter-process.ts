@@ -17,6 +17,8 @@ export class InterpreterProcess {
   private stderrTail = '';
   private exitReason: string | null = null;
   python = '';
+  /** pyodide: whether the interpreter started from the memory snapshot. */
+  fromSnapshot = false;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -41,6 +43,7 @@ export class InterpreterProcess {
         if (message.op === 'ready') {
           clearTimeout(timer);
           proc.python = message.python;
+          proc.fromSnapshot = message.fromSnapshot === true;
           proc.listener = null;
           resolve(proc);
         }

@@ -152,6 +152,7 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
     [childDir, '/opt/alr/child'],
     [pythonDir, '/opt/alr/python'],
   );
+  if (snapshot) binds.push([snapshot, '/opt/alr/pyodide.snapshot']);
   return {
     command: 'bwrap',
     args: [

@@ -36,7 +36,7 @@ export interface StepDone {
 }
 
 export type ChildMessage =
-  | { op: 'ready'; python: string; backend: string }
+  | { op: 'ready'; python: string; backend: string; fromSnapshot?: boolean }
   | { op: 'initialized' }
   | { op: 'reset_done' }
   | ToolRequest

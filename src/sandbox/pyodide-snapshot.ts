@@ -1,11 +1,15 @@
 /**
- * A Pyodide memory snapshot shared by the interpreter processes of this harness: made once, by a
- * child process, into a private directory (mode 0700) that is removed when the harness exits.
- * Interpreters started from it are ready several times faster. Failure only means slower starts.
+ * A Pyodide memory snapshot (Python initialized, common modules imported) from which interpreter
+ * processes start several times faster. It is made once by a child process and kept in a per-user
+ * cache directory (`$ALR_CACHE_DIR`, else `$XDG_CACHE_HOME/agents-learn-runtime`, else
+ * `~/.cache/agents-learn-runtime`), named after everything that shapes it (Pyodide and Node
+ * versions, the script that makes it). The directory must belong to the current user and be closed
+ * to others, or it is not used. Any failure only means slower starts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   bubblewrapAvailable,
@@ -18,76 +22,94 @@ import {
 let pending: Promise<string | null> | undefined;
 let ready: string | null = null;
 
-/** The snapshot file when it has been made; null until then (and when it cannot be made). */
+/** The snapshot file when it exists; null until then (and when it cannot be made). */
 export function pyodideSnapshot(): string | null {
   return ready;
 }
 
-/** Starts making the snapshot (once per harness process). */
+function cacheDir(): string | null {
+  const base =
+    process.env.ALR_CACHE_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agents-learn-runtime');
+  try {
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    const info = statSync(base);
+    const uid = process.getuid?.();
+    if (uid !== undefined && info.uid !== uid) return null;
+    if ((info.mode & 0o022) !== 0) return null;
+    return realpathSync(base);
+  } catch {
+    return null;
+  }
+}
+
+function snapshotName(): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(join(pyodideDir(), 'package.json')));
+  hash.update(process.version);
+  hash.update(process.arch);
+  hash.update(readFileSync(join(childDir, 'pyodide-snapshot.js')));
+  return `pyodide-${hash.digest('hex').slice(0, 16)}.snapshot`;
+}
+
+/** Finds or starts making the snapshot (once per harness process). */
 export function preparePyodideSnapshot(isolation: IsolationMode): Promise<string | null> {
-  if (!pending) pending = make(isolation).catch(() => null);
+  if (!pending) pending = locate(isolation).catch(() => null);
   return pending;
 }
 
-async function make(isolation: IsolationMode): Promise<string | null> {
-  const dir = mkdtempSync(join(tmpdir(), 'alr-pyodide-'));
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const file = join(dir, 'pyodide.snapshot');
+async function locate(isolation: IsolationMode): Promise<string | null> {
+  const dir = cacheDir();
+  if (!dir) return null;
+  const file = join(dir, snapshotName());
+  if (existsSync(file)) {
+    ready = file;
+    return file;
+  }
+  const partial = `${snapshotName()}.${process.pid}.partial`;
+  const made = await make(isolation, dir, partial);
+  if (!made) {
+    rmSync(join(dir, partial), { force: true });
+    return null;
+  }
+  renameSync(join(dir, partial), file);
+  ready = file;
+  return file;
+}
+
+function make(isolation: IsolationMode, dir: string, partial: string): Promise<boolean> {
   const node = realpathSync(process.execPath);
   const flags = ['--no-warnings', '--experimental-permission', '--max-old-space-size=512'];
   const useBwrap = isolation !== 'none' && bubblewrapAvailable();
-  const [command, args] = useBwrap
+  const command = useBwrap ? 'bwrap' : node;
+  const args = useBwrap
     ? [
-        'bwrap',
-        [
-          '--unshare-all',
-          '--die-with-parent',
-          '--new-session',
-          '--clearenv',
-          '--dev',
-          '/dev',
-          '--proc',
-          '/proc',
-          '--tmpfs',
-          '/tmp',
-          ...nodeLibraryBinds(node),
-          '--ro-bind',
-          pyodideDir(),
-          '/opt/alr/pyodide',
-          '--ro-bind',
-          childDir,
-          '/opt/alr/child',
-          '--bind',
-          dir,
-          '/opt/alr/out',
-          node,
-          ...flags,
-          '--allow-fs-read=/opt/alr/*',
-          '--allow-fs-write=/opt/alr/out/*',
-          '/opt/alr/child/pyodide-snapshot.js',
-          '/opt/alr/pyodide',
-          '/opt/alr/out/pyodide.snapshot',
-        ],
+        ...['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'],
+        ...['--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'],
+        ...nodeLibraryBinds(node),
+        ...['--ro-bind', pyodideDir(), '/opt/alr/pyodide', '--ro-bind', childDir, '/opt/alr/child'],
+        ...['--bind', dir, '/opt/alr/out'],
+        node,
+        ...flags,
+        '--allow-fs-read=/opt/alr/*',
+        '--allow-fs-write=/opt/alr/out/*',
+        '/opt/alr/child/pyodide-snapshot.js',
+        '/opt/alr/pyodide',
+        `/opt/alr/out/${partial}`,
       ]
     : [
-        node,
-        [
-          ...flags,
-          `--allow-fs-read=${pyodideDir()}/*`,
-          `--allow-fs-read=${childDir}/*`,
-          `--allow-fs-write=${dir}/*`,
-          join(childDir, 'pyodide-snapshot.js'),
-          pyodideDir(),
-          file,
-        ],
+        ...flags,
+        `--allow-fs-read=${pyodideDir()}/*`,
+        `--allow-fs-read=${childDir}/*`,
+        `--allow-fs-write=${dir}/*`,
+        join(childDir, 'pyodide-snapshot.js'),
+        pyodideDir(),
+        join(dir, partial),
       ];
-  const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(command as string, args as string[], { env: {}, stdio: 'ignore' });
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env: {}, stdio: 'ignore' });
     child.unref();
-    child.on('error', () => resolve(null));
-    child.on('exit', (status) => resolve(status));
+    child.on('error', () => resolve(false));
+    child.on('exit', (status) => resolve(status === 0 && existsSync(join(dir, partial))));
   });
-  if (code !== 0 || !existsSync(file)) return null;
-  ready = file;
-  return file;
 }

@@ -116,16 +116,20 @@ async function main(): Promise<void> {
     env: { HOME: '/home/pyodide' },
   };
   let snapshot: Uint8Array | undefined;
+  let snapshotError: string | undefined;
   try {
     if (data.snapshotFile) snapshot = readFileSync(data.snapshotFile);
-  } catch {
-    snapshot = undefined;
+  } catch (err) {
+    snapshotError = String((err as Error)?.message ?? err).slice(0, 300);
   }
   let pyodide: Awaited<ReturnType<typeof loadPyodide>>;
+  let fromSnapshot = snapshot !== undefined;
   try {
     pyodide = await loadPyodide(snapshot ? { ...options, _loadSnapshot: snapshot } : options);
   } catch (err) {
     if (!snapshot) throw err;
+    fromSnapshot = false;
+    snapshotError = String((err as Error)?.message ?? err).slice(0, 300);
     pyodide = await loadPyodide(options);
   }
   pyodide.setStdout(discard);
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
   pyodide.unregisterJsModule('_alr_host');
   closeEscapeHatches();
   const version = pyodide.runPython('import sys; sys.version.split()[0]');
-  send({ op: 'ready', python: version, backend: 'pyodide' });
+  send({ op: 'ready', python: version, backend: 'pyodide', fromSnapshot, snapshotError });
 
   port?.on('message', (message: { op?: string }) => {
     if (message.op === 'step') Atomics.store(data.interrupt, 0, 0);
