@@ -58,3 +58,26 @@ test('without an OS sandbox the cpython backend still scrubs the environment and
   }
   assert.equal(existsSync(target), false);
 });
+
+for (const backend of ['pyodide', 'cpython'] as const) {
+  test(`nothing of one episode reaches the next (${backend})`, async (t) => {
+    if (backend === 'cpython' && !cpythonAvailable()) return t.skip('python3 not found');
+    const sandbox = sandboxFor(backend, { poolSize: 2 });
+    const first = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools });
+    const setup = await first.step(
+      'import builtins, json, sys\nleftover = 1\nbuiltins.len = lambda x: -1\njson.dumps = None\nsys.modules["planted"] = sys\nopen("trace.txt", "w").write("x")',
+    );
+    assert.equal(setup.success, true, setup.error ?? '');
+    await first.close();
+    const second = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools });
+    try {
+      const check = await second.step(
+        'import os, sys\nprint(len([1, 2]), json.dumps([1]), "planted" in sys.modules, os.path.exists("trace.txt"))\nprint(leftover)',
+      );
+      assert.equal(check.output, '2 [1] False False\n');
+      assert.equal(check.error_type, 'NameError');
+    } finally {
+      await second.close();
+    }
+  });
+}
