@@ -7,6 +7,7 @@ import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
 import type { BackendName, CodeAnalysis } from './interpreter.js';
 import { InterpreterProcess } from './interpreter-process.js';
 import { type IsolationMode, launchSpec } from './isolation.js';
+import { preparePyodideSnapshot, pyodideSnapshot } from './pyodide-snapshot.js';
 import { requestAnalysis } from './sandbox.js';
 
 export interface AnalyzeOptions {
@@ -23,7 +24,13 @@ async function analysisProcess(backend: BackendName, isolation: IsolationMode): 
     const proc = await existing.catch(() => null);
     if (proc?.alive) return proc;
   }
-  const spec = launchSpec(backend, { isolation, memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB });
+  // A snapshot already in the cache is used at once; otherwise this start takes the slow path.
+  if (backend === 'pyodide') void preparePyodideSnapshot(isolation);
+  const spec = launchSpec(backend, {
+    isolation,
+    memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB,
+    pyodideSnapshot: backend === 'pyodide' ? pyodideSnapshot() : null,
+  });
   const started = InterpreterProcess.start(spec, DEFAULT_MEMORY_LIMIT_MB);
   shared.set(backend, started);
   const proc = await started;
