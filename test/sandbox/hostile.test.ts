@@ -272,12 +272,19 @@ for (const backend of BACKENDS) {
 
     test('traps left for later steps do not break them', async (t) => {
       if (!backendAvailable(t, backend)) return;
-      await contained(backend, [
-        'import sys\nsys.settrace(lambda *a: 1 / 0)\nsys.setprofile(lambda *a: 1 / 0)',
-        'import atexit\natexit.register(lambda: print("at exit"))',
-        'import builtins, sys\nbuiltins.len = lambda x: 42\nbuiltins.print = None\nbuiltins.isinstance = lambda *a: True\nsys.stdout = None',
-        'import builtins\nbuiltins.__import__ = None',
-      ]);
+      await contained(
+        backend,
+        [
+          'import sys\nsys.settrace(lambda *a: 1 / 0)\nsys.setprofile(lambda *a: 1 / 0)',
+          'import atexit\natexit.register(lambda: print("at exit"))',
+          'import builtins, sys\nbuiltins.len = lambda x: 42\nbuiltins.print = None\nbuiltins.isinstance = lambda *a: True\nsys.stdout = None',
+          'import builtins\nbuiltins.__import__ = None',
+          'input("reading the protocol? ")',
+        ],
+        (result, i) => {
+          if (i === 4) assert.equal(result.error_type, 'EOFError');
+        },
+      );
     });
   });
 }

@@ -134,6 +134,8 @@ async function main(): Promise<void> {
   }
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
+  // Model code reading stdin gets end-of-file (as with /dev/null), never the protocol's input.
+  pyodide.setStdin({ stdin: () => null });
   pyodide.setInterruptBuffer(data.interrupt);
   pyodide.registerJsModule('_alr_host', { call: bridgeCall });
   const globals = pyodide.globals;
