@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<{ run(options: BenchOptions): Pro
   analysis: () => import('../../bench/analysis.js'),
   models: () => import('../../bench/models.js'),
   runner: () => import('../../bench/runner.js'),
+  load: () => import('../../bench/load.js'),
 };
 
 export interface BenchOptions {

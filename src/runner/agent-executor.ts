@@ -12,11 +12,19 @@ import { createEnvironment, loadTask } from '../tasks/index.js';
 import type { AgentExecutor, EpisodeJob, EpisodeOutput, ExecutorFactory } from './episode.js';
 import { modelKindOf } from './run-metadata.js';
 
+/** Interpreter processes kept started ahead of need, per agent. */
+const MAX_WARM_INTERPRETERS = 8;
+
 export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   const { config } = agent;
   const llm = config.llm;
   const prompts: PromptPack | undefined = agent.prompts ? loadPromptPack(agent.prompts) : undefined;
-  const sandbox = createSandbox({ backend: agent.backend, poolSize: context.concurrency ?? 1 });
+  // Warm processes only hide start-up latency between episodes, so a few suffice at any concurrency;
+  // one per concurrent episode would double the interpreter memory of a large run (docs/performance.md).
+  const sandbox = createSandbox({
+    backend: agent.backend,
+    poolSize: Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS),
+  });
   const httpOptions = {
     baseUrl: llm.base_url,
     temperature: llm.temperature ?? undefined,
