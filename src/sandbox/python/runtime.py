@@ -9,7 +9,9 @@
 # builtins or json cannot change how the runtime reports a step. The harness checks every tool
 # request it receives, so nothing done here is trusted for accounting.
 
+import ast as _ast
 import builtins as _builtins_module
+import re as _re
 import sys as _sys
 import types as _types
 
@@ -167,16 +169,137 @@ def _exception_only(exc):
     return lines
 
 
+# Source of every code object compiled from model code, so that an error can be related to the
+# expression that raised it (used to restore CPython 3.11's wording on newer Pythons).
+_SOURCES = {}
+
+
+def register_source(code, source):
+    stack = [code]
+    while stack:
+        item = stack.pop()
+        _SOURCES[item] = source
+        stack.extend(c for c in item.co_consts if isinstance(c, _types.CodeType))
+
+
+_MESSAGE_REWRITES = [
+    (ValueError, _re.compile(r"^too many values to unpack \(expected (\d+), got \d+\)$"), r"too many values to unpack (expected \1)"),
+    (ValueError, _re.compile(r"^(min|max)\(\) iterable argument is empty$"), r"\1() arg is an empty sequence"),
+    (ValueError, _re.compile(r"^expected a (positive|nonnegative) input(, got .*)?$"), "math domain error"),
+    (ValueError, _re.compile(r"^expected a number in range from .* up to .*, got .*$"), "math domain error"),
+]
+
+_SAFE_NODES = (_ast.Expression, _ast.Name, _ast.Constant, _ast.Attribute, _ast.Subscript, _ast.Load,
+               _ast.UnaryOp, _ast.USub, _ast.UAdd, _ast.Slice, _ast.Tuple)
+
+
+def _failing_node(tb):
+    """The AST node of the expression whose instruction raised, or None."""
+    code = tb.tb_frame.f_code
+    source = _SOURCES.get(code)
+    if source is None or not hasattr(code, "co_positions"):
+        return None
+    positions = list(code.co_positions())
+    index = tb.tb_lasti // 2
+    if not 0 <= index < len(positions):
+        return None
+    line, end_line, col, end_col = positions[index]
+    if None in (line, end_line, col, end_col):
+        return None
+    lines = source.splitlines()
+    if line == end_line:
+        segment = lines[line - 1][col:end_col]
+    else:
+        segment = "\n".join([lines[line - 1][col:]] + lines[line:end_line - 1] + [lines[end_line - 1][:end_col]])
+    try:
+        tree = _ast.parse(segment.strip(), mode="exec")
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1:
+        return None
+    node = tree.body[0]
+    return node.value if isinstance(node, _ast.Expr) else node
+
+
+def _value_of(node, frame):
+    """Evaluates a side-effect-free operand (names, constants, attributes, subscripts)."""
+    if not all(isinstance(n, _SAFE_NODES) for n in _ast.walk(_ast.Expression(node))):
+        raise ValueError("not a simple operand")
+    expression = _ast.fix_missing_locations(_ast.Expression(node))
+    return eval(compile(expression, "<alr-operand>", "eval"), frame.f_globals, frame.f_locals)
+
+
+_ZERO_DIVISION_311 = {
+    ("Div", False): "division by zero",
+    ("Div", True): "float division by zero",
+    ("FloorDiv", False): "integer division or modulo by zero",
+    ("FloorDiv", True): "float floor division by zero",
+    ("Mod", False): "integer modulo by zero",
+    ("Mod", True): "float modulo",
+    ("divmod", False): "integer division or modulo by zero",
+    ("divmod", True): "float divmod()",
+}
+
+
+def _zero_division_311(node, frame):
+    if isinstance(node, _ast.BinOp):
+        op, operands = type(node.op).__name__, [node.left, node.right]
+    elif isinstance(node, _ast.AugAssign):
+        target = _ast.parse(_ast.unparse(node.target), mode="eval").body  # the same expression, loaded
+        op, operands = type(node.op).__name__, [target, node.value]
+    elif isinstance(node, _ast.Call) and isinstance(node.func, _ast.Name) and node.func.id == "divmod" and len(node.args) == 2:
+        op, operands = "divmod", node.args
+    else:
+        return None
+    values = [_value_of(operand, frame) for operand in operands]
+    if not all(type(v) in (int, float, bool) for v in values):
+        return None
+    return _ZERO_DIVISION_311.get((op, any(type(v) is float for v in values)))
+
+
+def _list_index_311(node, frame):
+    if isinstance(node, _ast.Call) and isinstance(node.func, _ast.Attribute) and node.func.attr == "index" and node.args:
+        return "{!r} is not in list".format(_value_of(node.args[0], frame))
+    return None
+
+
+def _message_311(exc, tb):
+    """CPython 3.11's message where a newer Python words the same error differently; else None."""
+    text = _safe_str(exc, "exception")
+    for exc_type, pattern, replacement in _MESSAGE_REWRITES:
+        if type(exc) is exc_type and pattern.match(text):
+            return pattern.sub(replacement, text)
+    if tb is None:
+        return None
+    try:
+        if type(exc) is ZeroDivisionError and text == "division by zero":
+            node = _failing_node(tb)
+            return _zero_division_311(node, tb.tb_frame) if node is not None else None
+        if type(exc) is ValueError and text == "list.index(x): x not in list":
+            node = _failing_node(tb)
+            return _list_index_311(node, tb.tb_frame) if node is not None else None
+    except Exception:
+        return None
+    return None
+
+
 def format_error(exc):
     frames = []
+    innermost = None
     tb = exc.__traceback__
     while tb is not None:
         code = tb.tb_frame.f_code
         if code.co_filename == "<string>":
             frames.append('  File "<string>", line {}, in {}\n'.format(tb.tb_lineno, code.co_name))
+            innermost = tb
         tb = tb.tb_next
     head = "Traceback (most recent call last):\n" + "".join(frames) if frames else ""
-    return (head + "".join(_exception_only(exc))).strip()
+    lines = _exception_only(exc)
+    if _sys.version_info >= (3, 12) and not isinstance(exc, SyntaxError):
+        message = _message_311(exc, innermost)
+        if message is not None:
+            lines[0] = "{}: {}\n".format(_qualified_type_name(type(exc)), message)
+    return (head + "".join(lines)).strip()
 
 
 def _describe_argument(value):
@@ -293,7 +416,9 @@ class Runtime:
         namespace["print"] = _make_print(buffer)
         success, error, error_type, interrupted = True, None, None, False
         try:
-            exec(compile(code, "<string>", "exec"), namespace)
+            compiled = compile(code, "<string>", "exec")
+            register_source(compiled, code)
+            exec(compiled, namespace)
         except ToolCallLimitError as exc:
             success, error, error_type = False, _safe_str(exc, "exception"), "ToolCallLimitError"
         except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt… end the step only
