@@ -73,6 +73,9 @@ function checkLimits(input: EpisodeInput): void {
   }
 }
 
+/** Consecutive failed model calls after which an episode ends with status "error" (default compat). */
+export const MODEL_FAILURES_ENDING_EPISODE = 3;
+
 export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
   checkLimits(input);
   const { environment, model, session, runtime } = input;
@@ -126,6 +129,8 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
   let stopReason: StopReason | undefined;
   let failure: string | null = null;
   let aborted = false;
+  /** Model calls that failed in a row (after their retries). */
+  let failedCalls = 0;
 
   const finish = (reason: FinishReason & StopReason) => {
     stopReason = reason;
@@ -162,8 +167,17 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
       const message = llmCallFailedMessage(error);
       emit('ErrorEvent', { error: message });
       appendUser(message);
+      // Each failed call already used up its retries. The reference plays on until max_turns and
+      // records a "completed" episode that a re-run never repeats; by default an endpoint that keeps
+      // failing ends the episode as an error instead, so that `--retry-errors` plays it again.
+      failedCalls += 1;
+      if (compat === 'default' && failedCalls >= MODEL_FAILURES_ENDING_EPISODE)
+        throw new Error(
+          `the model endpoint failed ${failedCalls} turns in a row; last failure: ${errorText(error)}`,
+        );
       return;
     }
+    failedCalls = 0;
     const usage = usageOf(completion);
 
     if (completion.finishReason !== 'stop') {

@@ -1,0 +1,125 @@
+// The model endpoint misbehaves (dropped connections, stalls past the timeout, 5xx bursts, 429 with
+// retry-after, malformed JSON, empty choices, truncated bodies): a real run through the HTTP backend
+// against the policy server's fault injection retries, finishes every episode exactly once, and
+// when the endpoint stays down records clear errors that a re-run with --retry-errors completes.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MODEL_FAILURES_ENDING_EPISODE } from '../../src/agent/run-episode.js';
+import { type Fault, type FaultPlan, startPolicyServer } from '../../src/models/index.js';
+import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
+import { loadBenchmarkConfig } from '../../src/runner/config.js';
+import { listFamilyTasks } from '../../src/runner/list-tasks.js';
+import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import {
+  assertExactlyOnce,
+  episodeDir,
+  knapsackTasks,
+  readEpisodes,
+  scratchDir,
+  taskIds,
+  writeConfig,
+} from './helpers.js';
+
+const scratch = scratchDir('endpoint');
+let tasksDir = '';
+let ids: string[] = [];
+before(() => {
+  tasksDir = knapsackTasks(join(scratch, 'tasks'), 2);
+  ids = taskIds(tasksDir);
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+// Fast retries so that a burst costs milliseconds; the request timeout is the smallest allowed.
+const FAST_RETRY = ['backoff_base_s: 0.01', 'backoff_max_s: 0.05', 'jitter_s: 0', 'timeout_s: 1'];
+
+let runs = 0;
+async function playAgainst(faults: FaultPlan, maxRetries: number, retryErrors = false, reuseOut?: string) {
+  const server = await startPolicyServer({ policy: 'scripted-persistent', faults });
+  const out = reuseOut ?? join(scratch, `run-${runs++}`);
+  try {
+    const config = loadBenchmarkConfig(
+      writeConfig(join(scratch, `config-${runs++}.yaml`), {
+        out,
+        model: 'served-policy',
+        baseUrl: server.url,
+        llm: [...FAST_RETRY, `max_retries: ${maxRetries}`],
+      }),
+    );
+    const outcome = await runBenchmark({
+      config,
+      tasksDir,
+      listTasks: listFamilyTasks,
+      executorFactory: agentExecutorFactory,
+      retryErrors,
+    });
+    return { out, outcome, requests: server.requests() };
+  } finally {
+    await server.close();
+  }
+}
+
+/** The faults of one burst, at the first requests of the run; every later request is answered. */
+const transient: Array<[string, Fault[]]> = [
+  ['dropped connections', [{ kind: 'drop' }, { kind: 'drop' }]],
+  ['a stall past the request timeout', [{ kind: 'stall' }]],
+  [
+    'a burst of 5xx answers',
+    [
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 502 },
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 504 },
+    ],
+  ],
+  ['429 with retry-after', [{ kind: 'status', status: 429, retryAfterS: 1 }]],
+  ['malformed JSON', [{ kind: 'malformed-json' }]],
+  ['empty choices', [{ kind: 'empty-choices' }]],
+  ['a truncated body', [{ kind: 'truncated' }]],
+];
+
+describe('model endpoint faults', () => {
+  for (const [name, burst] of transient) {
+    it(`${name}: retried, every episode completes exactly once`, async () => {
+      const { out, outcome, requests } = await playAgainst({ script: burst }, burst.length + 1);
+      assert.equal(outcome.errors, 0);
+      assertExactlyOnce(out, ids);
+      const steps = [...readEpisodes(out).results.values()].reduce(
+        (n, r) => n + Number((r.alr as { steps: number }).steps),
+        0,
+      );
+      // Each step is one answered request; the faulty answers came on top.
+      assert.equal(requests, steps + burst.length, 'the faulty requests were retried, nothing more');
+    });
+  }
+
+  it('an endpoint that stays down: clear errors, then --retry-errors finishes the run once', async () => {
+    const down: FaultPlan = { probability: 1, kinds: [{ kind: 'status', status: 503 }] };
+    const first = await playAgainst(down, 2);
+    assert.equal(first.outcome.errors, ids.length, 'every episode is recorded as an error');
+    // Three failed turns end an episode; each turn is one attempt and two retries.
+    assert.equal(first.requests, MODEL_FAILURES_ENDING_EPISODE * 3 * ids.length);
+    const failed = readEpisodes(first.out);
+    for (const result of failed.results.values()) {
+      assert.equal(result.status, 'error');
+      assert.match(String(result.error), /failed 3 turns in a row/);
+      assert.match(String(result.error), /HTTP 503/);
+      assert.match(String(result.error), /after 3 attempts/);
+    }
+    // A plain re-run keeps the errors (as the reference does); --retry-errors plays them again.
+    const again = await playAgainst({}, 2, false, first.out);
+    assert.equal(again.requests, 0, 'recorded errors are skipped without --retry-errors');
+    const healed = await playAgainst({}, 2, true, first.out);
+    assert.equal(healed.outcome.errors, 0);
+    assertExactlyOnce(first.out, ids);
+  });
+
+  it('a stall with no retries left costs one turn with a timeout message; the episode goes on', async () => {
+    const stalled = await playAgainst({ script: [{ kind: 'stall' }] }, 0);
+    assert.equal(stalled.outcome.errors, 0);
+    assertExactlyOnce(stalled.out, ids);
+    const trace = readFileSync(join(episodeDir(stalled.out), `knapsack-${ids[0]}.trace.json`), 'utf8');
+    assert.match(trace, /LLM Call Failed: [^"]*127\.0\.0\.1[^"]*time/i);
+  });
+});
