@@ -51,7 +51,7 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const progress = new ProgressReporter(input.progress ? process.stderr : null);
   const interrupts = handleInterrupts(
-    (m) => progress.note(m),
+    (m) => (input.progress ? progress.note(m) : say(m)),
     `Resume with the same command: ${resumeCommand()}`,
   );
   const executorFactory = input.executorFactory ?? (await defaultExecutorFactory());
