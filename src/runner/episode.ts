@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { monotonicSeconds } from '../agent/time.js';
 import { pyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { InputError } from '../util/errors.js';
 import type { ResolvedAgent } from './config.js';
 import { type RunLayout, resultPath, traceHtmlPath, tracePath } from './layout.js';
 import type { TaskRef } from './task-selection.js';
@@ -57,10 +58,21 @@ export const episodeJson = (value: unknown) => pyJsonDumps(value, { indent: 2, e
 
 export function writeEpisode(job: EpisodeJob, output: EpisodeOutput): void {
   const { layout, agent, task } = job;
-  if (output.trace)
-    writeFileAtomic(tracePath(layout, agent.name, task.family, task.taskId), episodeJson(output.trace));
-  if (output.html) writeFileAtomic(traceHtmlPath(layout, agent.name, task.family, task.taskId), output.html);
-  writeFileAtomic(resultPath(layout, agent.name, task.family, task.taskId), episodeJson(output.result));
+  const write = (path: string, text: string) => {
+    try {
+      writeFileAtomic(path, text);
+    } catch (err) {
+      // A full disk or an I/O error stops the run: later episodes could not be saved either.
+      throw new InputError(
+        `cannot write an episode file (${(err as Error).message}). Episodes already on disk are complete; ` +
+          'fix the cause (disk space, permissions) and run the same command to resume.',
+        path,
+      );
+    }
+  };
+  if (output.trace) write(tracePath(layout, agent.name, task.family, task.taskId), episodeJson(output.trace));
+  if (output.html) write(traceHtmlPath(layout, agent.name, task.family, task.taskId), output.html);
+  write(resultPath(layout, agent.name, task.family, task.taskId), episodeJson(output.result));
 }
 
 /** Status of an episode already on disk, or undefined when it has no readable result file. */

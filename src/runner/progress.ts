@@ -96,7 +96,7 @@ export class ProgressReporter {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (!this.sink) return;
+    if (!this.sink || this.counts.total === 0) return;
     this.draw();
     if (this.sink.isTTY) this.sink.write('\n');
     this.lastLength = 0;

@@ -78,14 +78,7 @@ export interface RunOutcome {
 export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
   const { config } = options;
   const layout = runLayout(config.output_dir, config.run_name);
-  writeFileAtomic(configYamlPath(layout), configYaml(config));
-  const agents = config.agents.map((a) => resolveAgent(config, a));
-  writeFileAtomic(
-    runJsonPath(layout),
-    `${JSON.stringify(runMetadata({ config, tasksDir: options.tasksDir, agents, ...options.metadata }), null, 2)}\n`,
-  );
-
-  // The selection is fixed up front so that progress knows the total.
+  // The selection is fixed first (a missing task folder fails before any file is written).
   const families = familiesOf(config);
   const perFamily = new Map<string, TaskRef[]>();
   for (const family of families) {
@@ -93,6 +86,13 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
     perFamily.set(family, all);
   }
   const selected = shardTasks([...perFamily.values()].flat(), options.shard);
+  writeFileAtomic(configYamlPath(layout), configYaml(config));
+  const agents = config.agents.map((a) => resolveAgent(config, a));
+  writeFileAtomic(
+    runJsonPath(layout),
+    `${JSON.stringify(runMetadata({ config, tasksDir: options.tasksDir, agents, ...options.metadata }), null, 2)}\n`,
+  );
+
   const progress = options.progress;
   if (progress) progress.counts.total += selected.length * agents.length;
 
