@@ -216,3 +216,41 @@ stages:
     assert.match(formatConditionTable([empty]), /none\s+0\s+- \[-, -\]/);
   });
 });
+
+describe('experiment stages with the real episode player', () => {
+  it('plays a teacher run and exports its traces as training JSONL', async () => {
+    const { agentExecutorFactory } = await import('../../src/runner/agent-executor.js');
+    const { cpythonAvailable } = await import('../../src/sandbox/index.js');
+    const planFile = join(scratch, 'teacher.yaml');
+    writeFileSync(
+      planFile,
+      `name: teacher
+defaults: {max_turns: 40, max_tool_calls: 25}
+task_sets:
+  fx: {dir: ${join(referenceFixtures, 'task-sets', 'easy_100')}, limit: 1}
+models:
+  p: {model: scripted-persistent}
+stages:
+  - {name: teach, kind: run, task_sets: [fx], models: [p], runtimes: [persistent], families: [knapsack]}
+  - {name: data, kind: export, from: teach}
+`,
+    );
+    const out = join(scratch, 'teacher-out');
+    const outcome = await runExperiment({
+      loaded: loadPlan(planFile),
+      out,
+      executorFactory: agentExecutorFactory,
+      backend: cpythonAvailable() ? 'cpython' : 'pyodide',
+      ...quiet,
+    });
+    assert.equal(outcome.state, 'finished');
+    assert.equal(outcome.rows[0].episodes, 1);
+    const lines = readFileSync(join(out, 'data', 'p_persistent_fx.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(lines.length, 1);
+    const example = JSON.parse(lines[0]);
+    assert.equal(example.messages[0].role, 'system');
+    assert.ok(example.messages.some((m: { role: string }) => m.role === 'assistant'));
+  });
+});
