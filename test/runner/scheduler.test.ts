@@ -260,3 +260,27 @@ describe('scheduler', () => {
       assert.throws(() => parseShard(bad), InputError, bad);
   });
 });
+
+describe('pool', () => {
+  it('after a failing job starts nothing new, lets running jobs finish, then throws', async () => {
+    const { runPool } = await import('../../src/runner/pool.js');
+    const started: number[] = [];
+    const finished: number[] = [];
+    await assert.rejects(
+      runPool(
+        [0, 1, 2, 3, 4],
+        async (job) => {
+          started.push(job);
+          await new Promise((r) => setTimeout(r, job === 0 ? 30 : 5));
+          if (job === 1) throw new Error('fatal');
+          finished.push(job);
+          return job;
+        },
+        { concurrency: 2 },
+      ),
+      /fatal/,
+    );
+    assert.deepEqual(started, [0, 1]);
+    assert.deepEqual(finished, [0], 'the running job finished before the error was passed on');
+  });
+});
