@@ -1,0 +1,122 @@
+// An interpreter process is killed with SIGKILL in the middle of a step (from a tool call the step
+// makes, so the kill lands while the step runs): the step reports the crash and the lost state, the
+// next step runs in a fresh process; and a whole run whose interpreters are killed at random
+// moments still writes every episode exactly once.
+import assert from 'node:assert/strict';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
+import { loadBenchmarkConfig } from '../../src/runner/config.js';
+import { listFamilyTasks } from '../../src/runner/list-tasks.js';
+import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import { createSandbox } from '../../src/sandbox/index.js';
+import type { Tool } from '../../src/tasks/tool.js';
+import { assertExactlyOnce, backend, knapsackTasks, scratchDir, taskIds, writeConfig } from './helpers.js';
+
+const scratch = scratchDir('interp');
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The innermost processes below this one: the interpreters themselves (under bubblewrap, if any). */
+function interpreterPids(pid = process.pid): number[] {
+  return childrenOf(pid).flatMap((c) => {
+    const below = interpreterPids(c);
+    return below.length > 0 ? below : [c];
+  });
+}
+
+describe('an interpreter killed mid-step', () => {
+  it('the step reports the crash and lost state; the next step runs in a fresh process', async () => {
+    const sandbox = createSandbox({ backend, poolSize: 0 });
+    let killed: number[] = [];
+    const tools: Tool[] = [
+      {
+        name: 'pull_the_plug',
+        doc: 'Kills the interpreter that calls it.',
+        params: [],
+        returns: 'str',
+        call: () => {
+          killed = interpreterPids();
+          for (const pid of killed) process.kill(pid, 'SIGKILL');
+          return 'done';
+        },
+      },
+      { name: 'finish', doc: 'Ends the episode.', params: [], returns: 'None', call: () => null },
+    ];
+    try {
+      const session = await sandbox.openSession({ mode: 'persistent', tools });
+      assert.equal((await session.step('kept = 41')).success, true);
+      const crashed = await session.step('print("before")\npull_the_plug()\nprint("after")');
+      assert.equal(killed.length, 1, 'one interpreter was running');
+      assert.equal(crashed.success, false);
+      assert.equal(crashed.error_type, 'SandboxError');
+      assert.match(String(crashed.error), /stopped unexpectedly/);
+      assert.match(String(crashed.error), /variables, functions and imports from earlier steps are lost/);
+      assert.deepEqual(
+        crashed.incidents.map((i) => [i.kind, i.stateLost]),
+        [['crash', true]],
+      );
+      assert.deepEqual(
+        crashed.tool_calls.map((c) => c.tool),
+        ['pull_the_plug'],
+        'the harness kept the tool log of the killed step',
+      );
+      const next = await session.step('print(1 + 1)');
+      assert.equal(next.success, true, String(next.error));
+      assert.equal(next.output.trim(), '2');
+      const fresh = interpreterPids();
+      assert.equal(fresh.length, 1);
+      assert.ok(!killed.includes(fresh[0] as number), 'a new process');
+      const lost = await session.step('print(kept)');
+      assert.equal(lost.error_type, 'NameError', 'the namespace did not survive');
+      await session.close();
+    } finally {
+      await sandbox.shutdown();
+    }
+  });
+
+  it('a run whose interpreters are killed at random moments writes every episode once', async () => {
+    const tasksDir = knapsackTasks(join(scratch, 'tasks'), 6);
+    const ids = taskIds(tasksDir);
+    const out = join(scratch, 'out');
+    const config = loadBenchmarkConfig(writeConfig(join(scratch, 'config.yaml'), { out, concurrency: 2 }));
+    let kills = 0;
+    let state = 12_345;
+    const killer = setInterval(() => {
+      const pids = interpreterPids();
+      state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+      const victim = pids[state % Math.max(1, pids.length)];
+      if (victim === undefined) return;
+      try {
+        process.kill(victim, 'SIGKILL');
+        kills += 1;
+      } catch {}
+    }, 150);
+    try {
+      const outcome = await runBenchmark({
+        config,
+        tasksDir,
+        listTasks: listFamilyTasks,
+        executorFactory: agentExecutorFactory,
+      });
+      assert.equal(outcome.interrupted, false);
+    } finally {
+      clearInterval(killer);
+    }
+    assert.ok(kills >= 3, `interpreters were killed (${kills})`);
+    // A killed step is an error the model sees; the episode itself goes on to a result.
+    assertExactlyOnce(out, ids, ['completed']);
+  });
+});
