@@ -94,8 +94,9 @@ function prepareTaskSet(options: ExperimentOptions, out: string, name: string, d
     return;
   }
   const gen = spec.generate;
+  // The file is validated on its own first (errors name it), then inline settings are merged over it.
+  if (gen.config) loadSettings(planPath(loaded, gen.config));
   const fromFile = gen.config ? JSON.parse(readFileSync(planPath(loaded, gen.config), 'utf8')) : {};
-  if (gen.config) loadSettings(planPath(loaded, gen.config)); // validates the file on its own, naming it
   const merged: Record<string, unknown> = { ...fromFile };
   for (const [key, value] of Object.entries(gen.settings ?? {})) {
     const base = merged[key];
