@@ -43,6 +43,9 @@ export interface Sandbox {
   shutdown(): Promise<void>;
 }
 
+/** Interpreter processes tried before opening a session fails. */
+const OPEN_ATTEMPTS = 2;
+
 class SandboxImpl implements Sandbox {
   readonly backend: BackendName;
   private readonly poolSize: number;
@@ -154,13 +157,19 @@ class SandboxImpl implements Sandbox {
 
   async openSession(options: SessionOptions): Promise<InterpreterSession> {
     const memory = options.memoryLimitMb ?? this.memoryLimitMb;
-    const proc = await this.acquire(memory);
-    const session = new Session({ ...options, memoryLimitMb: memory }, proc, this);
-    try {
-      await session.initialize();
-    } catch (err) {
-      proc.kill();
-      throw err;
+    let session: Session;
+    for (let attempt = 1; ; attempt++) {
+      const proc = await this.acquire(memory);
+      session = new Session({ ...options, memoryLimitMb: memory }, proc, this);
+      try {
+        await session.initialize();
+        break;
+      } catch (err) {
+        proc.kill();
+        // A process that died while being set up (killed from outside, out of memory) is replaced
+        // once; an error that repeats is a real one.
+        if (this.stopped || attempt >= OPEN_ATTEMPTS) throw err;
+      }
     }
     this.sessions.add(session);
     const close = session.close.bind(session);

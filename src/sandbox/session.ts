@@ -89,6 +89,20 @@ export class Session implements InterpreterSession {
     );
   }
 
+  /** A fresh process for the next step; one that dies while being set up is replaced once more. */
+  private async replaceProcess(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      this.proc = await this.source.acquire(this.memoryLimitMb);
+      try {
+        await this.initialize();
+        return;
+      } catch (err) {
+        this.proc.kill();
+        if (attempt >= 2) throw err;
+      }
+    }
+  }
+
   async step(code: string): Promise<StepResult> {
     if (this.closed) throw new Error('the session is closed');
     if (this.busy) throw new Error('a step is already running in this session');
@@ -96,11 +110,8 @@ export class Session implements InterpreterSession {
     const started = performance.now();
     const state: StepToolState = { attempts: 0, limit: this.options.maxToolCalls, records: [] };
     try {
-      if (!this.proc?.alive) {
-        this.proc = await this.source.acquire(this.memoryLimitMb);
-        await this.initialize();
-      }
-      const end = await this.run(this.proc, code, state);
+      if (!this.proc?.alive) await this.replaceProcess();
+      const end = await this.run(this.proc as InterpreterProcess, code, state);
       return this.report(end, state.records, performance.now() - started);
     } finally {
       this.busy = false;

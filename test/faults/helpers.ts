@@ -128,7 +128,10 @@ export function assertExactlyOnce(out: string, ids: string[], statuses: string[]
   assert.deepEqual([...files.traces].sort(), ids, 'one trace per task');
   assert.deepEqual(files.other, [], 'no temporaries or stray files');
   for (const [id, result] of files.results)
-    assert.ok(statuses.includes(String(result.status)), `${id}: status ${String(result.status)}`);
+    assert.ok(
+      statuses.includes(String(result.status)),
+      `${id}: status ${String(result.status)} (${String(result.error)})`,
+    );
   const summary = JSON.parse(readFileSync(join(out, 'r', 'summary_a-knapsack.json'), 'utf8')) as {
     num_tasks_executed: number;
   };

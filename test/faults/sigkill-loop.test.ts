@@ -3,10 +3,11 @@
 // half-written is ever visible, no interpreter outlives its killed harness, and the summary counts
 // each task once.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startPolicyServer } from '../../src/models/index.js';
 import { cliPath } from '../helpers/paths.js';
 import {
   assertExactlyOnce,
@@ -18,7 +19,9 @@ import {
 } from './helpers.js';
 
 const KILLS = 20;
-const TASKS = 30;
+const TASKS = 40;
+/** Each model turn waits this long, so that episodes last long enough to be cut in the middle. */
+const LATENCY_MS = 100;
 const scratch = scratchDir('sigkill');
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -71,7 +74,14 @@ describe('alr run killed with SIGKILL again and again', () => {
     const tasksDir = knapsackTasks(join(scratch, 'tasks'), TASKS);
     const ids = taskIds(tasksDir);
     const out = join(scratch, 'out');
-    const config = writeConfig(join(scratch, 'config.yaml'), { out, concurrency: 2 });
+    const server = await startPolicyServer({ policy: 'scripted-persistent', latencyMs: LATENCY_MS });
+    after(() => server.close());
+    const config = writeConfig(join(scratch, 'config.yaml'), {
+      out,
+      concurrency: 2,
+      model: 'served-policy',
+      baseUrl: server.url,
+    });
     const args = [cliPath, 'run', '--config', config, '--tasks', tasksDir, '--no-progress'];
     const random = seeded(20_240_601);
     let kills = 0;
@@ -111,9 +121,15 @@ describe('alr run killed with SIGKILL again and again', () => {
     }
     assert.ok(kills >= KILLS);
     const before = readEpisodes(out).results.size;
-    assert.ok(before < TASKS, 'the kills left work to do');
 
-    const final = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    const final = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      child.once('exit', (status) => resolve({ status, stderr }));
+    });
     assert.equal(final.status, 0, final.stderr);
     assertExactlyOnce(out, ids);
     const last = readEpisodes(out).results;
