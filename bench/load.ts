@@ -7,9 +7,10 @@
 // Settings (`--set key=value`): levels=16,64,256 (quick 4,16); latency_ms=1000 (quick 200);
 // episodes=N per level (default 2 × concurrency, at least 16); backend=cpython|pyodide (default
 // cpython when python3 is there); runtime=persistent|stateless (default persistent);
-// cache=on|off (the response cache, default on, fresh per level).
+// cache=on|off (the response cache, default on, fresh per level); keep=DIR copies each level's
+// run folder there for inspection.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,22 +81,31 @@ function treeCpu(pid: number): number {
   return total;
 }
 
-/** Samples the harness (minus the model server) every 100 ms: peak RSS and peak interpreter count. */
+/**
+ * Samples the harness (minus the model server) twice a second: peak RSS of the tree, of the harness
+ * alone, and peak interpreter count. Reading /proc costs harness CPU, so the sampler times itself.
+ */
 function sampler(exclude: () => number | undefined) {
   let peakKb = 0;
+  let peakHarnessKb = 0;
   let peakProcesses = 0;
+  let ownMs = 0;
   const timer = setInterval(() => {
+    const started = performance.now();
     const skip = exclude();
     const kids = childrenOf(process.pid).filter((p) => p !== skip);
-    let kb = rssKb(process.pid);
+    const harnessKb = rssKb(process.pid);
+    let kb = harnessKb;
     for (const kid of kids) kb += treeRssKb(kid);
     peakKb = Math.max(peakKb, kb);
+    peakHarnessKb = Math.max(peakHarnessKb, harnessKb);
     peakProcesses = Math.max(peakProcesses, kids.length);
-  }, 100);
+    ownMs += performance.now() - started;
+  }, 500);
   return {
     stop() {
       clearInterval(timer);
-      return { peakMb: peakKb / 1024, peakProcesses };
+      return { peakMb: peakKb / 1024, peakHarnessMb: peakHarnessKb / 1024, peakProcesses, ownMs };
     },
   };
 }
@@ -205,14 +215,15 @@ export async function run(options: BenchOptions): Promise<unknown> {
         const cpuAfter = cpuTimes();
         const serverCpuMs = (treeCpu(server.child.pid ?? 0) - serverCpuBefore) * 1000;
         const live = childrenOf(process.pid).filter((p) => p !== server.child.pid);
-        const { peakMb, peakProcesses } = watch.stop();
+        const { peakMb, peakHarnessMb, peakProcesses, ownMs } = watch.stop();
         const facts = readEpisodes(join(out, 'load', 'results', 'load', 'knapsack'));
         const steps = facts.reduce((n, f) => n + f.steps, 0);
         // Each step is one model turn (the finishing turn included), so model time per episode is turns × latency.
         const meanTurns = steps / Math.max(1, facts.length);
         const idealEps = concurrency / (meanTurns * (latencyMs / 1000));
         const throughput = facts.length / seconds;
-        const harnessCpuMs = (cpuAfter.self - cpuBefore.self) * 1000;
+        // The sampler's own /proc reading is the benchmark's cost, not the harness's.
+        const harnessCpuMs = (cpuAfter.self - cpuBefore.self) * 1000 - ownMs;
         const interpreterCpuMs =
           (cpuAfter.children - cpuBefore.children) * 1000 + live.reduce((n, p) => n + treeCpu(p), 0) * 1000;
         const perStep = harnessCpuMs / Math.max(1, steps);
@@ -227,6 +238,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
           ideal_eps: round(idealEps),
           efficiency: round(throughput / idealEps),
           peak_rss_mb: Math.round(peakMb),
+          peak_harness_rss_mb: Math.round(peakHarnessMb),
           harness_cpu_ms_per_step: round(perStep, 2),
           overhead_pct: round((100 * perStep) / latencyMs, 2),
           backend,
@@ -255,6 +267,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
           cpus: cpus().length,
           memory_gb: round(totalmem() / 2 ** 30, 1),
         });
+        if (s.keep) cpSync(out, join(s.keep, `c${concurrency}`), { recursive: true });
         rmSync(out, { recursive: true, force: true });
       }
     } finally {

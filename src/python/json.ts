@@ -41,12 +41,18 @@ const SHORT_ESCAPES: Record<string, string> = {
   '\f': '\\f',
 };
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** A JSON string literal as Python writes it. */
 export function pyJsonString(s: string, ensureAscii = true): string {
+  // Without ensure_ascii, Python escapes exactly what JSON.stringify escapes (quote, backslash,
+  // controls, same short forms, lowercase hex), except lone surrogates, which JSON.stringify escapes
+  // and Python keeps: the native path serves every string free of surrogates (most trace text).
+  if (!ensureAscii && !SURROGATE.test(s)) return JSON.stringify(s);
   // Python's ESCAPE_ASCII / ESCAPE patterns: control characters are escaped on purpose.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control range is what must be escaped
   const pattern = ensureAscii ? /[\\"]|[^ -~]/g : /[\\"\x00-\x1f]/g;

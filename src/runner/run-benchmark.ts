@@ -4,6 +4,7 @@
  * task_status and summary files. Finished episodes (result file present) are skipped; an episode that
  * fails is recorded with status "error" and the run goes on.
  */
+import { setMaxListeners } from 'node:events';
 import { monotonicSeconds } from '../agent/time.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { type BenchmarkConfig, familiesOf, type ResolvedAgent, resolveAgent } from './config.js';
@@ -101,6 +102,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
   let interrupted = false;
   const stopped = () => options.stop?.aborted === true;
   const never = new AbortController().signal;
+  // Every running episode listens on the abort signal: hundreds at once are expected, not a leak.
+  setMaxListeners(0, never);
+  if (options.abortEpisodes) setMaxListeners(0, options.abortEpisodes);
 
   for (const agent of agents) {
     if (stopped()) break;
