@@ -71,7 +71,7 @@ function stepCodes(
   return steps;
 }
 
-function synthesizeRun(root: string, perCondition: number): string[] {
+export function synthesizeRun(root: string, perCondition: number): string[] {
   const r = rng(1234);
   const runs: string[] = [];
   for (const difficulty of ['easy', 'medium']) {

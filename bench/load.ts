@@ -250,6 +250,10 @@ export async function run(options: BenchOptions): Promise<unknown> {
           window_throughput_eps: round(facts.length / (lastFinish - firstStart)),
           mean_episode_s: round(meanWall, 2),
           mean_model_time_s: round((meanTurns * latencyMs) / 1000, 2),
+          // Wall time of a turn beyond the model's latency (queueing in the harness and the server).
+          turn_overhead_ms: Math.round((meanWall * 1000) / Math.max(1, meanTurns) - latencyMs),
+          // Share of the window during which the concurrency slots held an episode (ramp-up and tail lose some).
+          slot_utilization: round((meanWall * facts.length) / (concurrency * (lastFinish - firstStart))),
           steps,
           mean_turns: round(meanTurns, 2),
           statuses: Object.fromEntries(

@@ -1,5 +1,6 @@
 // Episode throughput of the demo plan: the 2x2 of scripted policies on Easy knapsack tasks, into a
-// fresh temporary folder. Settings: tasks=N (per condition; default 100, quick 5),
+// fresh temporary folder. Settings: tasks=N (per condition; default 25 so that `alr bench all` stays
+// within minutes, 100 for the whole demo; quick 5),
 // concurrency=N (default: the plan's), backend=pyodide|cpython (default pyodide).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { demoPlan } from '../src/runner/experiment/demo-plan.js';
 import { runExperiment } from '../src/runner/experiment/run-experiment.js';
 
 export async function run(options: BenchOptions): Promise<unknown> {
-  const tasks = Number(options.settings.tasks ?? (options.quick ? 5 : 100));
+  const tasks = Number(options.settings.tasks ?? (options.quick ? 5 : 25));
   const backend = (options.settings.backend ?? 'pyodide') as 'pyodide' | 'cpython';
   const plan = demoPlan();
   const concurrency = Number(options.settings.concurrency ?? plan.concurrency);
