@@ -13,6 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { monotonicSeconds } from '../src/agent/time.js';
 import type { BenchOptions } from '../src/cli/bench.js';
@@ -200,6 +201,8 @@ export async function run(options: BenchOptions): Promise<unknown> {
         );
         const config = loadBenchmarkConfig(configFile);
         const watch = sampler(() => server.child.pid);
+        const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+        loopDelay.enable();
         const cpuBefore = cpuTimes();
         const serverCpuBefore = treeCpu(server.child.pid ?? 0);
         const started = performance.now();
@@ -212,6 +215,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
           limit: episodes,
         });
         const seconds = (performance.now() - started) / 1000;
+        loopDelay.disable();
         const cpuAfter = cpuTimes();
         const serverCpuMs = (treeCpu(server.child.pid ?? 0) - serverCpuBefore) * 1000;
         const live = childrenOf(process.pid).filter((p) => p !== server.child.pid);
@@ -253,6 +257,12 @@ export async function run(options: BenchOptions): Promise<unknown> {
           // Wall time of a turn beyond the model's latency (queueing in the harness and the server).
           turn_overhead_ms: Math.round((meanWall * 1000) / Math.max(1, meanTurns) - latencyMs),
           // Share of the window during which the concurrency slots held an episode (ramp-up and tail lose some).
+          // How late the harness's event loop ran its callbacks (everything an episode waits on passes through it).
+          event_loop_delay_ms: {
+            p50: round(loopDelay.percentile(50) / 1e6, 1),
+            p99: round(loopDelay.percentile(99) / 1e6, 1),
+            max: round(loopDelay.max / 1e6, 1),
+          },
           slot_utilization: round((meanWall * facts.length) / (concurrency * (lastFinish - firstStart))),
           steps,
           mean_turns: round(meanTurns, 2),
