@@ -110,12 +110,27 @@ export class Session implements InterpreterSession {
     const started = performance.now();
     const state: StepToolState = { attempts: 0, limit: this.options.maxToolCalls, records: [] };
     try {
+      // A process that ended between steps (killed from outside) was not reported by any step yet.
+      const diedIdle = this.proc !== null && !this.proc.alive;
       if (!this.proc?.alive) await this.replaceProcess();
       const end = await this.run(this.proc as InterpreterProcess, code, state);
-      return this.report(end, state.records, performance.now() - started);
+      const result = this.report(end, state.records, performance.now() - started);
+      if (diedIdle) this.noteIdleRestart(result);
+      return result;
     } finally {
       this.busy = false;
     }
+  }
+
+  private noteIdleRestart(result: StepResult): void {
+    const persistent = this.mode === 'persistent';
+    result.incidents.unshift({
+      kind: 'crash',
+      detail: 'the interpreter process had stopped since the previous step and was replaced',
+      stateLost: persistent,
+    });
+    if (!result.success && persistent)
+      result.error = `${result.error ?? ''}\nThe interpreter process had stopped since the previous step and was restarted.${LOST_STATE}`;
   }
 
   private run(proc: InterpreterProcess, code: string, state: StepToolState): Promise<StepEnd> {

@@ -81,6 +81,22 @@ describe('an interpreter killed mid-step', () => {
       assert.ok(!killed.includes(fresh[0] as number), 'a new process');
       const lost = await session.step('print(kept)');
       assert.equal(lost.error_type, 'NameError', 'the namespace did not survive');
+      assert.deepEqual(lost.incidents, [], 'the loss was reported once, by the killed step');
+
+      // Killed while idle between steps: the next step says so.
+      assert.equal((await session.step('again = 1')).success, true);
+      for (const pid of interpreterPids()) process.kill(pid, 'SIGKILL');
+      // Wait until the harness has reaped it (the sandbox holds no other process: pool size 0).
+      for (let i = 0; i < 100 && childrenOf(process.pid).length > 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setImmediate(r));
+      const after = await session.step('print(again)');
+      assert.equal(after.error_type, 'NameError');
+      assert.match(String(after.error), /had stopped since the previous step and was restarted/);
+      assert.deepEqual(
+        after.incidents.map((i) => [i.kind, i.stateLost]),
+        [['crash', true]],
+      );
       await session.close();
     } finally {
       await sandbox.shutdown();
