@@ -1,5 +1,5 @@
 // The model endpoint misbehaves (dropped connections, stalls past the timeout, 5xx bursts, 429 with
-// retry-after, malformed JSON, empty choices, truncated bodies): a real run through the HTTP backend
+// retry-after, malformed JSON, empty choices, truncated bodies, replies cut at max tokens): a real run through the HTTP backend
 // against the policy server's fault injection retries, finishes every episode exactly once, and
 // when the endpoint stays down records clear errors that a re-run with --retry-errors completes.
 import assert from 'node:assert/strict';
@@ -113,6 +113,25 @@ describe('model endpoint faults', () => {
     const healed = await playAgainst({}, 2, true, first.out);
     assert.equal(healed.outcome.errors, 0);
     assertExactlyOnce(first.out, ids);
+  });
+
+  it("a reply cut at max tokens (finish_reason 'length') is recorded and the episode goes on", async () => {
+    const cut = await playAgainst({ script: [{ kind: 'length' }] }, 0);
+    assert.equal(cut.outcome.errors, 0);
+    assertExactlyOnce(cut.out, ids);
+    const trace = JSON.parse(
+      readFileSync(join(episodeDir(cut.out), `knapsack-${ids[0]}.trace.json`), 'utf8'),
+    ) as { summary: { errors: string[] }; alr: { messages: Array<{ role: string; content: string }> } };
+    assert.ok(
+      trace.summary.errors.some((e) => /reason: length/.test(e)),
+      `the cut reply is reported: ${JSON.stringify(trace.summary.errors)}`,
+    );
+    assert.ok(
+      trace.alr.messages.some(
+        (m) => m.role === 'user' && /LLM ended unexpectedly \(reason: length\)/.test(m.content),
+      ),
+      'the model is told that its reply was cut',
+    );
   });
 
   it('a stall with no retries left costs one turn with a timeout message; the episode goes on', async () => {
