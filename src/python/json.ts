@@ -1,21 +1,10 @@
 // Python's json.dumps / json.loads text, exactly: the reference writes task files, observations,
 // cache keys and training lines with it, and parity tests compare bytes.
 import { floatRepr } from './float-repr.js';
+import { PyFloat } from './py-float.js';
 
-/** A Python float. Plain JS numbers that are integral print as Python ints; wrap floats in this. */
-export class PyFloat {
-  constructor(readonly value: number) {}
-  valueOf(): number {
-    return this.value;
-  }
-  toJSON(): number {
-    return this.value;
-  }
-}
-
-export function pyFloat(x: number): PyFloat {
-  return new PyFloat(x);
-}
+export { pythonJsonLoads as pyJsonParse } from './json-loads.js';
+export { PyFloat, pyFloat } from './py-float.js';
 
 /** The number inside a value that may be a PyFloat. */
 export function numberValue(x: number | PyFloat): number {
@@ -121,120 +110,4 @@ export function pyJsonDumps(value: unknown, options: DumpsOptions = {}): string 
     }
   };
   return encode(value, 0);
-}
-
-/**
- * Parses JSON text like Python's json.loads, keeping what JSON.parse loses: numbers written with a
- * fraction or exponent stay floats (PyFloat), integers beyond 2^53 become bigint, and NaN/Infinity
- * are accepted.
- */
-export function pyJsonParse(text: string): unknown {
-  let i = 0;
-  const fail = (what: string): never => {
-    throw new SyntaxError(`${what} at position ${i}`);
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const parseString = (): string => {
-    i++; // opening quote
-    let out = '';
-    for (;;) {
-      if (i >= text.length) fail('Unterminated string');
-      const c = text[i++];
-      if (c === '"') return out;
-      if (c === '\\') {
-        const e = text[i++];
-        if (e === 'u') {
-          const code = Number.parseInt(text.slice(i, i + 4), 16);
-          if (Number.isNaN(code) || !/^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4)))
-            fail('Invalid \\u escape');
-          out += String.fromCharCode(code);
-          i += 4;
-        } else {
-          const map: Record<string, string> = {
-            '"': '"',
-            '\\': '\\',
-            '/': '/',
-            b: '\b',
-            f: '\f',
-            n: '\n',
-            r: '\r',
-            t: '\t',
-          };
-          if (!(e in map)) fail('Invalid escape');
-          out += map[e];
-        }
-      } else if (c < ' ') {
-        fail('Invalid control character');
-      } else {
-        out += c;
-      }
-    }
-  };
-  const parseValue = (): unknown => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      const obj: Record<string, unknown> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return obj;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('Expecting property name enclosed in double quotes');
-        const key = parseString();
-        ws();
-        if (text[i++] !== ':') fail("Expecting ':' delimiter");
-        obj[key] = parseValue();
-        ws();
-        const d = text[i++];
-        if (d === '}') return obj;
-        if (d !== ',') fail("Expecting ',' delimiter");
-      }
-    }
-    if (c === '[') {
-      i++;
-      const arr: unknown[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return arr;
-      }
-      for (;;) {
-        arr.push(parseValue());
-        ws();
-        const d = text[i++];
-        if (d === ']') return arr;
-        if (d !== ',') fail("Expecting ',' delimiter");
-      }
-    }
-    if (c === '"') return parseString();
-    for (const [word, val] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-      ['NaN', new PyFloat(Number.NaN)],
-      ['Infinity', new PyFloat(Number.POSITIVE_INFINITY)],
-      ['-Infinity', new PyFloat(Number.NEGATIVE_INFINITY)],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return val;
-      }
-    }
-    const m = /^-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!m) return fail('Expecting value');
-    i += m[0].length;
-    if (m[1] !== undefined || m[2] !== undefined) return new PyFloat(Number(m[0]));
-    const n = Number(m[0]);
-    return Number.isSafeInteger(n) ? n : BigInt(m[0]);
-  };
-  const value = parseValue();
-  ws();
-  if (i !== text.length) fail('Extra data');
-  return value;
 }

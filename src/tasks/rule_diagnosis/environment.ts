@@ -1,15 +1,11 @@
+import { type PyJsonValue, PythonJsonDecodeError, pythonJsonLoads } from '../../python/json-loads.js';
+import { PyFloat } from '../../python/py-float.js';
 import type { Environment, TaskResult } from '../environment.js';
 import { createFinishTool } from '../finish-tool.js';
 import { pyStrRepr } from '../python-repr.js';
 import { type Tool, type ToolArgs, ToolRuntimeError } from '../tool.js';
 import type { RuleDiagnosisTask } from '../types.js';
 import { ruleDiagnosisGoalPrompt } from './goal-prompt.js';
-import {
-  ParsedFloat,
-  type PyJsonValue,
-  PythonJsonDecodeError,
-  pythonJsonLoads,
-} from './python-json-loads.js';
 import { RULE_DIAGNOSIS_TOOL_DOCS } from './tool-docs.js';
 
 /** Python's `%` (the result takes the divisor's sign). */
@@ -20,12 +16,13 @@ function pyMod(n: number, m: number): number {
 
 function pyTypeName(value: PyJsonValue): string {
   if (value === null) return 'NoneType';
-  if (value instanceof ParsedFloat) return 'float';
+  if (value instanceof PyFloat) return 'float';
   if (Array.isArray(value)) return 'list';
   switch (typeof value) {
     case 'boolean':
       return 'bool';
     case 'number':
+    case 'bigint':
       return 'int';
     case 'string':
       return 'str';
@@ -38,7 +35,8 @@ function pyTypeName(value: PyJsonValue): string {
 function pyInt(value: PyJsonValue): number {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return value;
-  if (value instanceof ParsedFloat) {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof PyFloat) {
     if (Number.isNaN(value.value))
       throw new ToolRuntimeError('cannot convert float NaN to integer', 'ValueError');
     if (!Number.isFinite(value.value))
@@ -123,8 +121,9 @@ export class RuleDiagnosisEnvironment implements Environment {
     if (
       given === null ||
       typeof given === 'number' ||
+      typeof given === 'bigint' ||
       typeof given === 'boolean' ||
-      given instanceof ParsedFloat
+      given instanceof PyFloat
     )
       throw new ToolRuntimeError(`argument of type '${pyTypeName(given)}' is not iterable`, 'ValueError');
     if (typeof given === 'string') return given.includes(key);

@@ -1,9 +1,12 @@
 /**
- * Python's `json.loads` for the `submit` tool, with CPython's error messages
- * (`Expecting value: line 1 column 1 (char 0)`, `Expecting property name enclosed in double
- * quotes: …`, `Extra data: …`), because the model sees them verbatim. Numbers come back as JS
- * numbers (`isFloat` tells ints from floats where it matters for Python's int()).
+ * Python's `json.loads`, with CPython's error messages (`Expecting value: line 1 column 1 (char 0)`,
+ * `Expecting property name enclosed in double quotes: …`, `Extra data: …`), because the model sees
+ * them verbatim (the rule-diagnosis `submit` tool), and with Python's number types: a number
+ * written with a fraction or exponent stays a float (PyFloat) so that re-dumping reproduces the
+ * text, and an integer beyond 2^53 becomes a bigint.
  */
+import { PyFloat } from './py-float.js';
+
 export class PythonJsonDecodeError extends Error {
   constructor(
     readonly reason: string,
@@ -22,16 +25,12 @@ function countNewlines(doc: string, end: number): number {
   return n;
 }
 
-/** A parsed float, kept apart from ints because Python's int() treats them differently. */
-export class ParsedFloat {
-  constructor(readonly value: number) {}
-}
-
 export type PyJsonValue =
   | null
   | boolean
   | number
-  | ParsedFloat
+  | bigint
+  | PyFloat
   | string
   | PyJsonValue[]
   | { [key: string]: PyJsonValue };
@@ -97,9 +96,9 @@ export function pythonJsonLoads(doc: string): PyJsonValue {
     ['null', null],
     ['true', true],
     ['false', false],
-    ['NaN', () => new ParsedFloat(Number.NaN)],
-    ['Infinity', () => new ParsedFloat(Number.POSITIVE_INFINITY)],
-    ['-Infinity', () => new ParsedFloat(Number.NEGATIVE_INFINITY)],
+    ['NaN', () => new PyFloat(Number.NaN)],
+    ['Infinity', () => new PyFloat(Number.POSITIVE_INFINITY)],
+    ['-Infinity', () => new PyFloat(Number.NEGATIVE_INFINITY)],
   ];
 
   const parseValue = (): PyJsonValue => {
@@ -118,7 +117,8 @@ export function pythonJsonLoads(doc: string): PyJsonValue {
     if (m) {
       i += m[0].length;
       const value = Number(m[0]);
-      return m[1] !== undefined || m[2] !== undefined ? new ParsedFloat(value) : value;
+      if (m[1] !== undefined || m[2] !== undefined) return new PyFloat(value);
+      return Number.isSafeInteger(value) ? value : BigInt(m[0]);
     }
     return fail('Expecting value', i);
   };
