@@ -23,6 +23,7 @@ import { listFamilyTasks } from '../src/runner/list-tasks.js';
 import { runBenchmark } from '../src/runner/run-benchmark.js';
 import { cpythonAvailable } from '../src/sandbox/index.js';
 import { generateTasks, loadSettings } from '../src/tasks/index.js';
+import { childPids as childrenOf } from '../src/util/process-tree.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliPath = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -43,18 +44,6 @@ function cpuTimes(pid: number | 'self' = 'self'): CpuTimes {
   // Fields after the name start at index 3 (state); utime=14, stime=15, cutime=16, cstime=17.
   const at = (n: number) => Number(fields[n - 3]);
   return { self: (at(14) + at(15)) / TICKS, children: (at(16) + at(17)) / TICKS };
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
 }
 
 function rssKb(pid: number): number {

@@ -3,7 +3,7 @@
 // next step runs in a fresh process; and a whole run whose interpreters are killed at random
 // moments still writes every episode exactly once.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
@@ -12,22 +12,11 @@ import { listFamilyTasks } from '../../src/runner/list-tasks.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import { createSandbox } from '../../src/sandbox/index.js';
 import type { Tool } from '../../src/tasks/tool.js';
+import { childPids as childrenOf } from '../../src/util/process-tree.js';
 import { assertExactlyOnce, backend, knapsackTasks, scratchDir, taskIds, writeConfig } from './helpers.js';
 
 const scratch = scratchDir('interp');
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
 
 /** The innermost processes below this one: the interpreters themselves (under bubblewrap, if any). */
 function interpreterPids(pid = process.pid): number[] {
