@@ -131,14 +131,14 @@ function recordedObservation(step: ReturnType<typeof stepEvents>[number]): strin
   return observationFromInterpreterResult(step.interpreter_result);
 }
 
-export async function replayEpisode(ep: Episode, options: ReplayOptions): Promise<EpisodeReplay> {
-  const steps = stepEvents(ep.trace);
-  const report: EpisodeReplay = {
+/** The report of an episode before (or instead of) re-executing any step. */
+function emptyReplay(ep: Episode, steps: number, error: string | null): EpisodeReplay {
+  return {
     source: ep.source,
     task_id: ep.taskId,
     task_file: null,
     recorded_runtime: ep.runtime,
-    steps: steps.length,
+    steps,
     executed_steps: 0,
     first_divergence: null,
     diverged_steps: 0,
@@ -147,8 +147,13 @@ export async function replayEpisode(ep: Episode, options: ReplayOptions): Promis
     replay_score: null,
     replay_solved: null,
     recorded_score: ep.score,
-    error: null,
+    error,
   };
+}
+
+export async function replayEpisode(ep: Episode, options: ReplayOptions): Promise<EpisodeReplay> {
+  const steps = stepEvents(ep.trace);
+  const report = emptyReplay(ep, steps.length, null);
   const taskFile = options.taskFileFor ? options.taskFileFor(ep) : resolveTaskFile(ep, options.tasksDir);
   if (!taskFile) {
     report.error = 'task file not found (the trace has no alr.task_file; pass --tasks DIR)';
@@ -223,22 +228,7 @@ export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
       r = await replayEpisode(ep, options);
     } catch (err) {
       if (err instanceof InputError) throw err;
-      r = {
-        source: ep.source,
-        task_id: ep.taskId,
-        task_file: null,
-        recorded_runtime: ep.runtime,
-        steps: stepEvents(ep.trace).length,
-        executed_steps: 0,
-        first_divergence: null,
-        diverged_steps: 0,
-        name_error_steps: [],
-        error_steps: 0,
-        replay_score: null,
-        replay_solved: null,
-        recorded_score: ep.score,
-        error: (err as Error).message,
-      };
+      r = emptyReplay(ep, stepEvents(ep.trace).length, (err as Error).message);
     }
     reports.push(r);
     options.onEpisode?.(r, i++, total);
