@@ -63,8 +63,13 @@ function resolveIsolation(mode: IsolationMode): 'bubblewrap' | 'none' {
 }
 
 const libraryCache = new Map<string, string[]>();
-/** Shared libraries the given ELF files load (from ldd), so that only those are bound. */
-function sharedLibraries(files: string[]): string[] {
+/**
+ * The directories holding the shared libraries the given ELF files load (from ldd). Whole
+ * directories are bound rather than each library: every bind costs the sandbox's start-up a
+ * mount, and a Python with its extension modules loads dozens of libraries from two or three
+ * system directories. A directory inside another one already listed is covered by it.
+ */
+function libraryDirectories(files: string[]): string[] {
   const key = files.join('\0');
   const cached = libraryCache.get(key);
   if (cached) return cached;
@@ -73,12 +78,14 @@ function sharedLibraries(files: string[]): string[] {
     const result = spawnSync('ldd', files.slice(i, i + 200), { encoding: 'utf8' });
     for (const line of (result.stdout ?? '').split('\n')) {
       const match = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line);
-      if (match?.[1]) found.add(match[1]);
+      if (match?.[1]) found.add(dirname(match[1]));
     }
   }
-  const libs = [...found].sort();
-  libraryCache.set(key, libs);
-  return libs;
+  const dirs: string[] = [];
+  for (const dir of [...found].sort((a, b) => a.length - b.length || a.localeCompare(b)))
+    if (!dirs.some((outer) => dir.startsWith(`${outer}/`))) dirs.push(dir);
+  libraryCache.set(key, dirs);
+  return dirs;
 }
 
 function bindArgs(binds: Array<[string, string]>): string[] {
@@ -109,7 +116,7 @@ export interface LaunchOptions {
 /** Read-only binds of the node binary and the shared libraries it loads. */
 export function nodeLibraryBinds(node: string): string[] {
   const binds: Array<[string, string]> = [[node, node]];
-  for (const lib of sharedLibraries([node])) binds.push([lib, lib]);
+  for (const dir of libraryDirectories([node])) binds.push([dir, dir]);
   return bindArgs(binds);
 }
 
@@ -146,7 +153,7 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
     };
   }
   const binds: Array<[string, string]> = [[node, node]];
-  for (const lib of sharedLibraries([node])) binds.push([lib, lib]);
+  for (const dir of libraryDirectories([node])) binds.push([dir, dir]);
   binds.push(
     [pyodideDir(), '/opt/alr/pyodide'],
     [childDir, '/opt/alr/child'],
@@ -211,6 +218,7 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
   const env: Record<string, string> = { LANG: 'C.UTF-8', PYTHONIOENCODING: 'utf-8', PYTHONHASHSEED: '0' };
   const hostArgs = (dir: string, scratch: string) => [
     '-I',
+    '-S',
     '-B',
     join(dir, 'cpython_host.py'),
     `--memory-mb=${options.memoryLimitMb}`,
@@ -236,7 +244,7 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
         .map((f) => join(dynload, f))
     : [];
   const binds: Array<[string, string]> = [[python.executable, python.executable]];
-  for (const lib of sharedLibraries([python.executable, ...extensions])) binds.push([lib, lib]);
+  for (const dir of libraryDirectories([python.executable, ...extensions])) binds.push([dir, dir]);
   binds.push(
     [python.stdlib, python.stdlib],
     [python.platstdlib, python.platstdlib],

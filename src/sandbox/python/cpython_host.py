@@ -31,6 +31,21 @@ def parse_args(argv):
 
 OPTIONS = parse_args(sys.argv[1:])
 
+# Started with -S: the machine's .pth files (arbitrary code, often slow imports) never run here.
+# What site would add that model code may rely on: exit/quit/help/copyright and site-packages.
+import site  # noqa: E402  (with -S, importing site does not run its set-up)
+
+site.setquit()
+site.setcopyright()
+site.sethelper()
+for _dir in site.getsitepackages():
+    if os.path.isdir(_dir) and _dir not in sys.path:
+        sys.path.append(_dir)
+
+# The reference runs model code inside a large agent process, where collections.abc is always
+# loaded (so `collections.abc` works without importing it); keep that.
+import collections.abc  # noqa: E402,F401
+
 # Private protocol channels; model code gets /dev/null on fds 0 and 1.
 _proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
 _proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
