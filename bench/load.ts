@@ -7,8 +7,8 @@
 // Settings (`--set key=value`): levels=16,64,256 (quick 4,16); latency_ms=1000 (quick 200);
 // episodes=N per level (default 2 × concurrency, at least 16); backend=cpython|pyodide (default
 // cpython when python3 is there); runtime=persistent|stateless (default persistent);
-// cache=on|off (the response cache, default on, fresh per level); keep=DIR copies each level's
-// run folder there for inspection.
+// cache=on|off (the response cache, default on, fresh per level); usage=approximate|qwen3 (the
+// server's token counting, default approximate); keep=DIR copies each level's run folder there.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -100,10 +100,14 @@ function sampler(exclude: () => number | undefined) {
   };
 }
 
-async function startServer(latencyMs: number, policy: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(
+  latencyMs: number,
+  policy: string,
+  usage: string,
+): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [cliPath, 'serve', '--policy', policy, '--port', '0', '--latency-ms', String(latencyMs)],
+    [cliPath, 'serve', '--policy', policy, '--port', '0', '--latency-ms', String(latencyMs), '--usage', usage],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -153,6 +157,9 @@ export async function run(options: BenchOptions): Promise<unknown> {
   const backend = (s.backend ?? (cpythonAvailable() ? 'cpython' : 'pyodide')) as 'cpython' | 'pyodide';
   const runtime = (s.runtime ?? 'persistent') as 'persistent' | 'stateless';
   const cache = (s.cache ?? 'on') === 'on';
+  // The served model's CPU would be on another machine; exact Qwen3 counting would make the
+  // stand-in compete with the harness for this machine's cores.
+  const usage = s.usage ?? 'approximate';
   const policy = runtime === 'persistent' ? 'scripted-persistent' : 'scripted-stateless';
   const episodesFor = (c: number) => Number(s.episodes ?? Math.max(16, 2 * c));
 
@@ -162,7 +169,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
     // One task set big enough for the largest level (Easy knapsack, the reference's easy_100 settings).
     const needed = Math.max(...levels.map(episodesFor));
     generateTasks(loadSettings(easyConfig), { outDir: scratch, families: ['knapsack'], numTasks: needed });
-    const server = await startServer(latencyMs, policy);
+    const server = await startServer(latencyMs, policy, usage);
     try {
       for (const concurrency of levels) {
         const episodes = episodesFor(concurrency);

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { ChatMessage } from './model.js';
 import { type PolicyName, ScriptedPolicy } from './scripted/policy.js';
-import { estimatedUsage } from './usage.js';
+import { approximateUsage, estimatedUsage } from './usage.js';
 
 /** A misbehavior to inject into one chat-completion request. */
 export type Fault =
@@ -33,6 +33,8 @@ export interface PolicyServerOptions {
   /** Delay before every answer, to imitate a model's latency. */
   latencyMs?: number;
   faults?: FaultPlan;
+  /** 'qwen3' (default): exact Qwen3 counts; 'approximate': ~4 characters per token, far cheaper. */
+  usage?: 'qwen3' | 'approximate';
 }
 
 export interface PolicyServer {
@@ -169,7 +171,7 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
       return;
     }
     const text = policy.reply(messages);
-    const usage = estimatedUsage(messages, text);
+    const usage = (options.usage === 'approximate' ? approximateUsage : estimatedUsage)(messages, text);
     const completion = {
       id: `chatcmpl-scripted-${index}`,
       object: 'chat.completion',

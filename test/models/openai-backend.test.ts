@@ -6,7 +6,7 @@ import { OpenAIModel } from '../../src/models/openai-backend.js';
 import { type Fault, type PolicyServer, startPolicyServer } from '../../src/models/policy-server.js';
 import { ModelCallError } from '../../src/models/retry.js';
 import { ScriptedPolicy } from '../../src/models/scripted/policy.js';
-import { estimatedUsage } from '../../src/models/usage.js';
+import { approximateUsage, estimatedUsage } from '../../src/models/usage.js';
 
 const conversation: ChatMessage[] = [
   {
@@ -57,6 +57,18 @@ describe('OpenAI-compatible backend', () => {
       assert.equal(server.requests(), 1);
       assert.deepEqual(sleeps, []);
     });
+  });
+
+  it('reports approximate usage when the server is asked to', async () => {
+    const server = await startPolicyServer({ policy: 'scripted-stateless', usage: 'approximate' });
+    try {
+      const model = new OpenAIModel({ model: 'openai/scripted-stateless', baseUrl: server.url, timeoutS: 20 });
+      const completion = await model.complete(conversation);
+      assert.deepEqual(completion.usage, approximateUsage(conversation, expectedText));
+      assert.notDeepEqual(completion.usage, estimatedUsage(conversation, expectedText));
+    } finally {
+      await server.close();
+    }
   });
 
   const transient: [string, Fault][] = [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatMessage } from '../../src/models/model.js';
 import { countPromptTokens, countQwen3Tokens, renderQwen3Chat } from '../../src/models/qwen3.js';
-import { countChatText, estimatedUsage } from '../../src/models/usage.js';
+import { approximateUsage, countChatText, estimatedUsage } from '../../src/models/usage.js';
 
 const conversation: ChatMessage[] = [
   {
@@ -39,5 +39,19 @@ describe('estimated usage', () => {
     assert.equal(usage.completion_tokens, countQwen3Tokens(reply) + 1);
     assert.equal(usage.prompt_tokens, countPromptTokens(conversation));
     assert.equal(usage.total_tokens, usage.prompt_tokens + usage.completion_tokens);
+  });
+});
+
+describe('approximate usage', () => {
+  it('counts about four characters per token plus a few per message', () => {
+    const reply = 'x'.repeat(41);
+    const chars = conversation.reduce((n, m) => n + m.content.length, 0);
+    const usage = approximateUsage(conversation, reply);
+    assert.equal(usage.prompt_tokens, Math.ceil(chars / 4) + 5 * conversation.length + 3);
+    assert.equal(usage.completion_tokens, 12);
+    assert.equal(usage.total_tokens, usage.prompt_tokens + 12);
+    // Within a factor of two of the exact count on this chat.
+    const exact = estimatedUsage(conversation, reply).prompt_tokens;
+    assert.ok(usage.prompt_tokens > exact / 2 && usage.prompt_tokens < exact * 2, `${usage.prompt_tokens} vs ${exact}`);
   });
 });
