@@ -2,68 +2,74 @@
  * One interpreter child process (either backend): starts it, waits until Python is ready, and
  * exchanges line-delimited JSON messages with it. Anything malformed from the child ends it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { START_TIMEOUT_MS } from './defaults.js';
 import type { LaunchSpec } from './isolation.js';
+import { type LaunchedProcess, launchProcess, type ProcessEnd } from './launcher.js';
 import { processTreeRss } from './memory.js';
 import { type ChildMessage, parseChildMessage } from './protocol.js';
-
-const STDERR_TAIL = 4000;
 
 export class InterpreterProcess {
   private listener: ((message: ChildMessage) => void) | null = null;
   private exitListeners: Array<(reason: string) => void> = [];
-  private stderrTail = '';
   private exitReason: string | null = null;
   python = '';
   /** pyodide: whether the interpreter started from the memory snapshot. */
   fromSnapshot = false;
 
   private constructor(
-    private readonly child: ChildProcess,
+    private readonly child: LaunchedProcess,
     private readonly spec: LaunchSpec,
     readonly memoryLimitMb: number,
   ) {}
 
-  /** Starts a process and resolves once its Python runtime is loaded. */
+  /** Starts a process (through the launcher) and resolves once its Python runtime is loaded. */
   static start(spec: LaunchSpec, memoryLimitMb: number): Promise<InterpreterProcess> {
-    const child = spawn(spec.command, spec.args, {
-      env: spec.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: false,
-    });
-    const proc = new InterpreterProcess(child, spec, memoryLimitMb);
     return new Promise((resolve, reject) => {
+      let proc: InterpreterProcess | undefined;
+      let timedOut = false;
       const timer = setTimeout(() => {
-        proc.kill();
+        timedOut = true;
+        proc?.kill();
+        spec.cleanup();
         reject(new Error(`interpreter did not start within ${START_TIMEOUT_MS} ms`));
       }, START_TIMEOUT_MS);
-      proc.listener = (message) => {
-        if (message.op === 'ready') {
+      launchProcess(spec).then(
+        (child) => {
+          proc = new InterpreterProcess(child, spec, memoryLimitMb);
+          if (timedOut) {
+            proc.kill();
+            return;
+          }
+          const started = proc;
+          started.listener = (message) => {
+            if (message.op === 'ready') {
+              clearTimeout(timer);
+              started.python = message.python;
+              started.fromSnapshot = message.fromSnapshot === true;
+              started.listener = null;
+              resolve(started);
+            }
+          };
+          started.onExit((reason) => {
+            clearTimeout(timer);
+            reject(new Error(`interpreter failed to start: ${reason}`));
+          });
+          started.wire();
+        },
+        (err: Error) => {
           clearTimeout(timer);
-          proc.python = message.python;
-          proc.fromSnapshot = message.fromSnapshot === true;
-          proc.listener = null;
-          resolve(proc);
-        }
-      };
-      proc.onExit((reason) => {
-        clearTimeout(timer);
-        reject(new Error(`interpreter failed to start: ${reason}`));
-      });
-      proc.wire();
+          spec.cleanup();
+          reject(new Error(`interpreter failed to start: could not run ${spec.command}: ${err.message}`));
+        },
+      );
     });
   }
 
   private wire(): void {
-    const child = this.child;
-    child.stdin?.on('error', () => {});
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      this.stderrTail = (this.stderrTail + chunk).slice(-STDERR_TAIL);
-    });
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream, crlfDelay: Infinity });
+    const lines = createInterface({ input: this.child.stream, crlfDelay: Infinity });
+    // A reset connection is the process dying; the launcher's exit report says how.
+    lines.on('error', () => {});
     lines.on('line', (line) => {
       if (this.exitReason !== null || !line.trim()) return;
       const message = parseChildMessage(line);
@@ -73,10 +79,13 @@ export class InterpreterProcess {
       }
       this.listener?.(message);
     });
-    child.on('error', (err) => this.finish(`could not run ${this.spec.command}: ${err.message}`));
-    child.on('exit', (code, signal) => {
-      const detail = this.stderrTail.trim().split('\n').slice(-3).join(' | ');
-      this.finish(`process exited (${signal ?? `code ${code}`})${detail ? `: ${detail.slice(0, 300)}` : ''}`);
+    this.child.onExit((end: ProcessEnd) => {
+      if (end.reason) {
+        this.finish(end.reason);
+        return;
+      }
+      const detail = end.stderr.trim().split('\n').slice(-3).join(' | ');
+      this.finish(`process exited (${end.signal ?? `code ${end.code}`})${detail ? `: ${detail.slice(0, 300)}` : ''}`);
     });
   }
 
@@ -117,32 +126,24 @@ export class InterpreterProcess {
   }
 
   send(message: unknown): void {
-    if (this.exitReason !== null) return;
-    this.child.stdin?.write(`${JSON.stringify(message)}\n`);
+    if (this.exitReason !== null || this.child.stream.destroyed) return;
+    this.child.stream.write(`${JSON.stringify(message)}\n`);
   }
 
   /** Resident memory of the whole process tree in bytes (null where it cannot be measured). */
   rss(): number | null {
-    return this.child.pid === undefined ? null : processTreeRss(this.child.pid);
+    return processTreeRss(this.child.pid);
   }
 
   /** Ends the process tree (bubblewrap takes its sandbox down with it). */
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      try {
-        this.child.kill('SIGKILL');
-      } catch {}
-    }
+    this.child.kill();
     if (this.exitReason === null) this.finish('killed by the harness');
   }
 
   /** Lets the harness exit while this process idles (used by the shared analysis process). */
   setReferenced(referenced: boolean): void {
-    const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as Array<{
-      ref?: () => void;
-      unref?: () => void;
-    } | null>;
-    for (const h of handles) (referenced ? h?.ref : h?.unref)?.call(h);
+    this.child.setReferenced(referenced);
   }
 
   /** Sends one request and waits for the first reply accepted by `match`. */

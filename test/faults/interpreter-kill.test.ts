@@ -3,7 +3,7 @@
 // next step runs in a fresh process; and a whole run whose interpreters are killed at random
 // moments still writes every episode exactly once.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
@@ -18,12 +18,24 @@ import { assertExactlyOnce, backend, knapsackTasks, scratchDir, taskIds, writeCo
 const scratch = scratchDir('interp');
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The innermost processes below this one: the interpreters themselves (under bubblewrap, if any). */
+/**
+ * The innermost processes below this one: the interpreters themselves (under bubblewrap, if any),
+ * not the process launcher that starts them.
+ */
 function interpreterPids(pid = process.pid): number[] {
   return childrenOf(pid).flatMap((c) => {
     const below = interpreterPids(c);
-    return below.length > 0 ? below : [c];
+    if (below.length > 0) return below;
+    return isLauncher(c) ? [] : [c];
   });
+}
+
+function isLauncher(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('launcher-process');
+  } catch {
+    return false;
+  }
 }
 
 describe('an interpreter killed mid-step', () => {
@@ -75,10 +87,11 @@ describe('an interpreter killed mid-step', () => {
       // Killed while idle between steps: the next step says so.
       assert.equal((await session.step('again = 1')).success, true);
       for (const pid of interpreterPids()) process.kill(pid, 'SIGKILL');
-      // Wait until the harness has reaped it (the sandbox holds no other process: pool size 0).
-      for (let i = 0; i < 100 && childrenOf(process.pid).length > 0; i++)
+      // Wait until it is gone (the sandbox holds no other process: pool size 0).
+      for (let i = 0; i < 100 && interpreterPids().length > 0; i++)
         await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setImmediate(r));
+      // Then give the launcher's exit report a moment to reach the harness.
+      await new Promise((r) => setTimeout(r, 200));
       const after = await session.step('print(again)');
       assert.equal(after.error_type, 'NameError');
       assert.match(String(after.error), /had stopped since the previous step and was restarted/);

@@ -1,0 +1,222 @@
+/**
+ * The harness's side of the process launcher (launcher-process.ts): one small helper process per
+ * harness starts every interpreter process, and each interpreter talks to the harness over its own
+ * Unix socket. The harness never forks itself, which at hundreds of concurrent episodes was its
+ * largest CPU cost and stalled its event loop.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export interface ProcessEnd {
+  code: number | null;
+  signal: string | null;
+  /** The last few thousand characters the process wrote to stderr. */
+  stderr: string;
+  /** Set when the process ended because the launcher itself stopped. */
+  reason?: string;
+}
+
+/** An interpreter process started by the launcher. */
+export interface LaunchedProcess {
+  readonly pid: number;
+  /** The process's stdin and stdout: one Unix socket. */
+  readonly stream: Socket;
+  onExit(listener: (end: ProcessEnd) => void): void;
+  kill(): void;
+  /** Whether this process keeps the harness's event loop alive. */
+  setReferenced(referenced: boolean): void;
+}
+
+export interface LaunchRequest {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+const launcherScript = join(dirname(fileURLToPath(import.meta.url)), 'launcher-process.js');
+const TOKEN_LINE = 33; // 32 hex characters and a newline
+
+interface Entry {
+  token: string;
+  pid?: number;
+  stream?: Socket;
+  ended?: ProcessEnd;
+  referenced: boolean;
+  exitListeners: Array<(end: ProcessEnd) => void>;
+  settle?: { resolve: (p: LaunchedProcess) => void; reject: (e: Error) => void };
+}
+
+class Launcher {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'alr-launch-'));
+  private readonly socketPath = join(this.dir, 'interpreters.sock');
+  private readonly server: Server;
+  private readonly child: ChildProcess;
+  private readonly entries = new Map<number, Entry>();
+  private readonly byToken = new Map<string, number>();
+  private nextId = 1;
+  private stopped: string | null = null;
+  private readonly listening: Promise<void>;
+
+  constructor(private readonly onStop: () => void) {
+    this.server = createServer((socket) => this.accept(socket));
+    this.server.unref();
+    this.listening = new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.socketPath, () => resolve());
+    });
+    this.child = spawn(process.execPath, [launcherScript, this.socketPath], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      // Its own process group: a Ctrl-C in the terminal reaches the harness only.
+      detached: true,
+    });
+    this.child.stdin?.on('error', () => {});
+    const lines = createInterface({ input: this.child.stdout as NodeJS.ReadableStream, crlfDelay: Infinity });
+    lines.on('line', (line) => this.onReport(line));
+    this.child.once('error', (err) => this.stop(`the process launcher could not start: ${err.message}`));
+    this.child.once('exit', (code, signal) => this.stop(`the process launcher stopped (${signal ?? `code ${code}`})`));
+    process.once('exit', () => rmSync(this.dir, { recursive: true, force: true }));
+    this.updateRef();
+  }
+
+  async launch(request: LaunchRequest): Promise<LaunchedProcess> {
+    await this.listening;
+    if (this.stopped) throw new Error(this.stopped);
+    const id = this.nextId++;
+    const token = randomBytes(16).toString('hex');
+    const entry: Entry = { token, referenced: true, exitListeners: [] };
+    this.entries.set(id, entry);
+    this.byToken.set(token, id);
+    const launched = new Promise<LaunchedProcess>((resolve, reject) => {
+      entry.settle = { resolve, reject };
+    });
+    this.updateRef();
+    this.child.stdin?.write(`${JSON.stringify({ op: 'spawn', id, token, ...request })}\n`);
+    return launched;
+  }
+
+  /** A connection from a starting process: its first line is the token of the request. */
+  private accept(socket: Socket): void {
+    socket.on('error', () => {});
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < TOKEN_LINE) return;
+      socket.off('data', onData);
+      socket.pause();
+      const id = this.byToken.get(head.subarray(0, TOKEN_LINE - 1).toString('latin1'));
+      const entry = id === undefined ? undefined : this.entries.get(id);
+      if (id === undefined || !entry || entry.stream || head[TOKEN_LINE - 1] !== 0x0a) {
+        socket.destroy();
+        return;
+      }
+      if (head.length > TOKEN_LINE) socket.unshift(head.subarray(TOKEN_LINE));
+      entry.stream = socket;
+      this.byToken.delete(entry.token);
+      this.applyRef(entry);
+      this.maybeReady(id, entry);
+    };
+    socket.on('data', onData);
+  }
+
+  private onReport(line: string): void {
+    let report: { op?: string; id?: number; pid?: number; message?: string } & Partial<ProcessEnd>;
+    try {
+      report = JSON.parse(line);
+    } catch {
+      return;
+    }
+    const id = report.id as number;
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    if (report.op === 'spawned') {
+      entry.pid = report.pid;
+      this.maybeReady(id, entry);
+    } else if (report.op === 'spawn-failed') {
+      this.end(id, entry, { code: null, signal: null, stderr: '' }, new Error(String(report.message)));
+    } else if (report.op === 'exit') {
+      this.end(id, entry, { code: report.code ?? null, signal: report.signal ?? null, stderr: report.stderr ?? '' });
+    }
+  }
+
+  private maybeReady(id: number, entry: Entry): void {
+    if (entry.pid === undefined || !entry.stream || !entry.settle) return;
+    const { resolve } = entry.settle;
+    entry.settle = undefined;
+    const pid = entry.pid;
+    const stream = entry.stream;
+    let killed = false;
+    resolve({
+      pid,
+      stream,
+      onExit: (listener) => {
+        if (entry.ended) listener(entry.ended);
+        else entry.exitListeners.push(listener);
+      },
+      kill: () => {
+        stream.destroy();
+        if (killed || entry.ended || this.stopped) return;
+        killed = true;
+        this.child.stdin?.write(`${JSON.stringify({ op: 'kill', id })}\n`);
+      },
+      setReferenced: (referenced) => {
+        entry.referenced = referenced;
+        this.applyRef(entry);
+        this.updateRef();
+      },
+    });
+    this.updateRef();
+  }
+
+  private end(id: number, entry: Entry, end: ProcessEnd, error?: Error): void {
+    if (entry.ended) return;
+    entry.ended = end;
+    this.entries.delete(id);
+    this.byToken.delete(entry.token);
+    entry.stream?.destroy();
+    entry.settle?.reject(error ?? new Error(end.reason ?? `process exited (${end.signal ?? `code ${end.code}`})`));
+    entry.settle = undefined;
+    for (const listener of entry.exitListeners) listener(end);
+    entry.exitListeners = [];
+    this.updateRef();
+  }
+
+  private applyRef(entry: Entry): void {
+    if (entry.referenced) entry.stream?.ref();
+    else entry.stream?.unref();
+  }
+
+  /** The launcher keeps the harness alive while a launch is pending or a referenced process lives. */
+  private updateRef(): void {
+    const needed = [...this.entries.values()].some((e) => e.referenced);
+    const handles = [this.child, this.child.stdout] as Array<{ ref?: () => void; unref?: () => void } | null>;
+    for (const h of handles) (needed ? h?.ref : h?.unref)?.call(h);
+  }
+
+  private stop(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    this.onStop();
+    for (const [id, entry] of [...this.entries]) this.end(id, entry, { code: null, signal: null, stderr: '', reason });
+    this.server.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+let shared: Launcher | null = null;
+
+/** Starts a process through this harness's launcher (started on first use, restarted if it died). */
+export function launchProcess(request: LaunchRequest): Promise<LaunchedProcess> {
+  if (!shared) {
+    const launcher = new Launcher(() => {
+      if (shared === launcher) shared = null;
+    });
+    shared = launcher;
+  }
+  return shared.launch(request);
+}
