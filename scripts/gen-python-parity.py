@@ -106,7 +106,23 @@ def json_cases():
         if "separators" in kw:
             kw["separators"] = tuple(kw["separators"])
         cases.append({"options": opts, "text": json.dumps(obj, **kw)})
-    return {"object_repr": "see test", "cases": cases, "special": json.dumps([float("nan"), float("inf"), float("-inf")])}
+    return {"object_repr": "see test", "cases": cases, "special": json.dumps([float("nan"), float("inf"), float("-inf")]),
+            "strings": string_cases()}
+
+
+def string_cases():
+    # Every control character, DEL, Latin-1, line separators, BMP edge, a pair and lone surrogates.
+    # Strings travel as UTF-16 code units (lone surrogates cannot be written as JSON text otherwise).
+    units = list(range(0, 0x21)) + [0x22, 0x2F, 0x5C, 0x7E, 0x7F, 0x80, 0xA0, 0xE9, 0xFF, 0x2028, 0x2029,
+                                     0xFFFE, 0xFFFF, 0xD83D, 0xDE00, 0xD800, 0xDFFF]
+    texts = [[u] for u in units] + [[0x61, 0xD83D, 0xDE00, 0x62], [0xDE00, 0xD83D], [0x22, 0x0A, 0xE9, 0x7F, 0xD800]]
+    out = []
+    for t in texts:
+        s = b"".join(u.to_bytes(2, "little") for u in t).decode("utf-16-le", "surrogatepass")
+        loose = json.dumps(s, ensure_ascii=False).encode("utf-16-le", "surrogatepass")
+        out.append({"units": t, "ascii": json.dumps(s),
+                    "unicode_units": [int.from_bytes(loose[i:i + 2], "little") for i in range(0, len(loose), 2)]})
+    return out
 
 
 def main():

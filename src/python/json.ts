@@ -36,16 +36,27 @@ function hex4(code: number): string {
   return `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+const NOT_PRINTABLE_ASCII = /[\u007f-\uffff]/g;
+
 /** A JSON string literal as Python writes it. */
 export function pyJsonString(s: string, ensureAscii = true): string {
-  // Without ensure_ascii, Python escapes exactly what JSON.stringify escapes (quote, backslash,
-  // controls, same short forms, lowercase hex), except lone surrogates, which JSON.stringify escapes
-  // and Python keeps: the native path serves every string free of surrogates (most trace text).
-  if (!ensureAscii && !SURROGATE.test(s)) return JSON.stringify(s);
-  // Python's ESCAPE_ASCII / ESCAPE patterns: control characters are escaped on purpose.
+  if (ensureAscii) {
+    // JSON.stringify escapes what Python escapes within ASCII (quote, backslash, controls, the same
+    // short forms, lowercase hex) and escapes lone surrogates; Python's ensure_ascii also escapes
+    // DEL and every other non-ASCII UTF-16 unit, which the native output still holds raw.
+    const native = JSON.stringify(s);
+    NOT_PRINTABLE_ASCII.lastIndex = 0;
+    return NOT_PRINTABLE_ASCII.test(native)
+      ? native.replace(NOT_PRINTABLE_ASCII, (c) => hex4(c.charCodeAt(0)))
+      : native;
+  }
+  // Without ensure_ascii, Python escapes exactly what JSON.stringify escapes, except lone
+  // surrogates, which JSON.stringify escapes and Python keeps: the native path serves every string
+  // free of surrogates (most trace text).
+  if (!SURROGATE.test(s)) return JSON.stringify(s);
+  // Python's ESCAPE pattern: control characters are escaped on purpose.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the control range is what must be escaped
-  const pattern = ensureAscii ? /[\\"]|[^ -~]/g : /[\\"\x00-\x1f]/g;
-  return `"${s.replace(pattern, (c) => SHORT_ESCAPES[c] ?? hex4(c.charCodeAt(0)))}"`;
+  return `"${s.replace(/[\\"\x00-\x1f]/g, (c) => SHORT_ESCAPES[c] ?? hex4(c.charCodeAt(0)))}"`;
 }
 
 function floatText(x: number): string {

@@ -2,11 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PyFloat, pyFloat, pyJsonDumps, pyJsonParse } from '../../src/python/json.js';
+import { PyFloat, pyFloat, pyJsonDumps, pyJsonParse, pyJsonString } from '../../src/python/json.js';
 import { testData } from '../helpers/paths.js';
 
 const parity = JSON.parse(readFileSync(join(testData, 'python', 'parity.json'), 'utf8')) as {
-  json: { cases: Array<{ options: Record<string, unknown>; text: string }>; special: string };
+  json: {
+    cases: Array<{ options: Record<string, unknown>; text: string }>;
+    special: string;
+    strings: Array<{ units: number[]; ascii: string; unicode_units: number[] }>;
+  };
 };
 
 // The object the generator script dumps, written with our float marker.
@@ -28,6 +32,14 @@ for (const { options, text } of parity.json.cases) {
     assert.equal(dumped, text);
   });
 }
+
+test('every kind of character is escaped as json.dumps escapes it, with and without ensure_ascii', () => {
+  for (const { units, ascii, unicode_units } of parity.json.strings) {
+    const text = String.fromCharCode(...units);
+    assert.equal(pyJsonString(text), ascii, `ensure_ascii, units ${units}`);
+    assert.equal(pyJsonString(text, false), String.fromCharCode(...unicode_units), `no ensure_ascii, units ${units}`);
+  }
+});
 
 test('non-finite floats are written as Python writes them', () => {
   assert.equal(
