@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpythonBytecode } from './cpython-bytecode.js';
 import type { BackendName } from './interpreter.js';
 
 export type IsolationMode = 'auto' | 'bubblewrap' | 'none';
@@ -216,7 +217,7 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
   const isolation = resolveIsolation(options.isolation);
   const python = pythonInstall();
   const env: Record<string, string> = { LANG: 'C.UTF-8', PYTHONIOENCODING: 'utf-8', PYTHONHASHSEED: '0' };
-  const hostArgs = (dir: string, scratch: string) => [
+  const hostArgs = (dir: string, scratch: string, bytecode: string | null) => [
     '-I',
     '-S',
     '-B',
@@ -224,12 +225,13 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
     `--memory-mb=${options.memoryLimitMb}`,
     `--scratch=${scratch}`,
     `--confine-reads=${isolation === 'none' ? 1 : 0}`,
+    ...(bytecode ? [`--bytecode=${bytecode}`] : []),
   ];
   if (isolation === 'none') {
     const scratch = mkdtempSync(join(tmpdir(), 'alr-scratch-'));
     return {
       command: python.executable,
-      args: hostArgs(pythonDir, scratch),
+      args: hostArgs(pythonDir, scratch, cpythonBytecode(python.executable, pythonDir, pythonDir)),
       env: { ...env, HOME: scratch, TMPDIR: scratch },
       isolation,
       cleanup() {
@@ -250,13 +252,15 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
     [python.platstdlib, python.platstdlib],
     [pythonDir, '/opt/alr/python'],
   );
+  const bytecode = cpythonBytecode(python.executable, pythonDir, '/opt/alr/python');
+  if (bytecode) binds.push([bytecode, '/opt/alr/bytecode']);
   return {
     command: 'bwrap',
     args: [
       ...bwrapPrefix({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
       ...bindArgs(binds),
       python.executable,
-      ...hostArgs('/opt/alr/python', '/tmp'),
+      ...hostArgs('/opt/alr/python', '/tmp', bytecode ? '/opt/alr/bytecode' : null),
     ],
     env: {},
     isolation,

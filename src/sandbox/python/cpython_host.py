@@ -9,13 +9,16 @@ import os
 import queue
 import sys
 import threading
+import _imp
 import _thread
+import marshal
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+BYTECODE_KEY = 0x616C72  # any fixed key; cpython-bytecode.ts hashes with the same one
 
 
 def parse_args(argv):
-    options = {"memory_mb": 1024, "scratch": None, "file_size_mb": 64, "confine_reads": False}
+    options = {"memory_mb": 1024, "scratch": None, "file_size_mb": 64, "confine_reads": False, "bytecode": None}
     for item in argv:
         key, _, value = item.partition("=")
         if key == "--memory-mb":
@@ -26,6 +29,8 @@ def parse_args(argv):
             options["file_size_mb"] = int(value)
         elif key == "--confine-reads":
             options["confine_reads"] = value == "1"
+        elif key == "--bytecode":
+            options["bytecode"] = value
     return options
 
 
@@ -98,20 +103,34 @@ def reader():
             inbox.put(message)
 
 
-def load_module(file_name, extra=None):
-    # Compiled under its real file name with a private copy of the builtins.
+def load_code(file_name):
+    # Bytecode compiled by the harness (see cpython-bytecode.ts) saves compiling on every start;
+    # it is used only when it was made from exactly this source by this Python.
     path = os.path.join(HERE, file_name)
-    with open(path, encoding="utf-8") as handle:
+    with open(path, "rb") as handle:
         source = handle.read()
+    if OPTIONS["bytecode"]:
+        try:
+            with open(os.path.join(OPTIONS["bytecode"], file_name + ".bin"), "rb") as handle:
+                data = handle.read()
+            header = _imp.source_hash(BYTECODE_KEY, source) + sys.hexversion.to_bytes(4, "little")
+            if data[:12] == header:
+                return marshal.loads(data[12:])
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    return compile(source, path, "exec")
+
+
+def load_module(file_name):
+    # Run under its real file name with a private copy of the builtins.
     namespace = {"__builtins__": dict(builtins.__dict__), "__name__": "alr_" + file_name[:-3]}
-    if extra:
-        namespace.update(extra)
-    exec(compile(source, path, "exec"), namespace)
+    exec(load_code(file_name), namespace)
     return namespace
 
 
 runtime_module = load_module("runtime.py")
-analysis_module = load_module("analysis.py")
+# Loaded on the first analysis request: only the shared analysis process ever makes one.
+analysis_module = None
 
 
 def host_call(request_text):
@@ -249,7 +268,7 @@ def main():
     neutralize_process_calls()
     install_audit_hook()
     sys.setrecursionlimit(1000)
-    global snapshot, user_json
+    global snapshot, user_json, analysis_module
     snapshot = runtime_module["ProcessSnapshot"]()
     send({"op": "ready", "python": sys.version.split()[0], "backend": "cpython"})
     while True:
@@ -274,6 +293,8 @@ def main():
                 user_json = snapshot.restore()
                 send({"op": "reset_done"})
             elif op == "analyze":
+                if analysis_module is None:
+                    analysis_module = load_module("analysis.py")
                 send({"op": "analysis", "results": analysis_module["analyze_blocks"](message["blocks"])})
         except BaseException as exc:  # noqa: BLE001 - the host must answer whatever happened
             step_active.clear()
