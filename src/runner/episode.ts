@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monotonicSeconds } from '../agent/time.js';
 import { pyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeFileAtomicAsync } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { ResolvedAgent } from './config.js';
 import { type RunLayout, resultPath, traceHtmlPath, tracePath } from './layout.js';
@@ -56,11 +56,11 @@ export type ExecutorFactory = (agent: ResolvedAgent, context: ExecutorContext) =
 /** Serialization of the reference's episode files: `json.dumps(indent=2, ensure_ascii=False)`, no final newline. */
 export const episodeJson = (value: unknown) => pyJsonDumps(value, { indent: 2, ensureAscii: false });
 
-export function writeEpisode(job: EpisodeJob, output: EpisodeOutput): void {
+export async function writeEpisode(job: EpisodeJob, output: EpisodeOutput): Promise<void> {
   const { layout, agent, task } = job;
-  const write = (path: string, text: string) => {
+  const write = async (path: string, text: string) => {
     try {
-      writeFileAtomic(path, text);
+      await writeFileAtomicAsync(path, text);
     } catch (err) {
       // A full disk or an I/O error stops the run: later episodes could not be saved either.
       throw new InputError(
@@ -70,9 +70,10 @@ export function writeEpisode(job: EpisodeJob, output: EpisodeOutput): void {
       );
     }
   };
-  if (output.trace) write(tracePath(layout, agent.name, task.family, task.taskId), episodeJson(output.trace));
-  if (output.html) write(traceHtmlPath(layout, agent.name, task.family, task.taskId), output.html);
-  write(resultPath(layout, agent.name, task.family, task.taskId), episodeJson(output.result));
+  // The trace first, the result last: a result on disk means the whole episode is.
+  if (output.trace) await write(tracePath(layout, agent.name, task.family, task.taskId), episodeJson(output.trace));
+  if (output.html) await write(traceHtmlPath(layout, agent.name, task.family, task.taskId), output.html);
+  await write(resultPath(layout, agent.name, task.family, task.taskId), episodeJson(output.result));
 }
 
 /** Status of an episode already on disk, or undefined when it has no readable result file. */

@@ -175,7 +175,7 @@ async function playOne(
   }
   if (progress) progress.counts.running -= 1;
   if (output.aborted) return undefined;
-  writeEpisode(job, output);
+  await writeEpisode(job, output);
   if (progress) {
     progress.counts.done += 1;
     progress.counts.tokens += output.totalTokens;
