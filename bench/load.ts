@@ -1,11 +1,11 @@
 // Load: a real `alr run` (in process, through runBenchmark and the CodeAct executor) against a slow
 // served model (`alr serve --latency-ms L`, a child process) at several concurrency levels.
-// Per level: episodes per second against the ideal (concurrency / (turns × latency)), harness CPU
-// per step, peak resident memory of the harness plus its interpreter processes, and how many
-// interpreter processes were alive at once.
+// Per level: steady-state episodes per second against the ideal (concurrency / (turns × latency)),
+// the same over the whole level, harness CPU per step, the machine's CPU, peak resident memory of
+// the harness plus its interpreter processes, and how many interpreter processes were alive at once.
 //
 // Settings (`--set key=value`): levels=16,64,256 (quick 4,16); latency_ms=1000 (quick 200);
-// episodes=N per level (default 2 × concurrency, at least 16); backend=cpython|pyodide (default
+// episodes=N per level (default 4 × concurrency, at least 32); backend=cpython|pyodide (default
 // cpython when python3 is there); runtime=persistent|stateless (default persistent);
 // cache=on|off (the response cache, default on, fresh per level); usage=approximate|qwen3 (the
 // server's token counting, default approximate); keep=DIR copies each level's run folder there.
@@ -14,6 +14,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { monotonicSeconds } from '../src/agent/time.js';
 import type { BenchOptions } from '../src/cli/bench.js';
@@ -32,71 +33,54 @@ const easyConfig = join(root, 'bench', 'data', 'easy_100.json');
 /** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 
-interface CpuTimes {
-  self: number;
-  children: number;
-}
-
-/** CPU seconds of this process and of its waited-for children (exited interpreters), from /proc. */
-function cpuTimes(pid: number | 'self' = 'self'): CpuTimes {
+/** CPU seconds of a process (the harness itself by default), from /proc. */
+function cpuSeconds(pid: number | 'self' = 'self'): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the name start at index 3 (state); utime=14, stime=15, cutime=16, cstime=17.
-  const at = (n: number) => Number(fields[n - 3]);
-  return { self: (at(14) + at(15)) / TICKS, children: (at(16) + at(17)) / TICKS };
+  // Fields after the name start at index 3 (state); utime=14, stime=15.
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / TICKS;
 }
 
-function rssKb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function treeRssKb(pid: number): number {
-  let total = rssKb(pid);
-  for (const child of childrenOf(pid)) total += treeRssKb(child);
-  return total;
-}
-
-/** CPU seconds of a live process tree (for the interpreters still running). */
+/** CPU seconds of a live process tree (the model server). */
 function treeCpu(pid: number): number {
   let total = 0;
   try {
-    total = cpuTimes(pid).self;
+    total = cpuSeconds(pid);
   } catch {}
   for (const child of childrenOf(pid)) total += treeCpu(child);
   return total;
 }
 
-/**
- * Samples the harness (minus the model server) twice a second: peak RSS of the tree, of the harness
- * alone, and peak interpreter count. Reading /proc costs harness CPU, so the sampler times itself.
- */
-function sampler(exclude: () => number | undefined) {
-  let peakKb = 0;
-  let peakHarnessKb = 0;
-  let peakProcesses = 0;
-  let ownMs = 0;
-  const timer = setInterval(() => {
-    const started = performance.now();
-    const skip = exclude();
-    const kids = childrenOf(process.pid).filter((p) => p !== skip);
-    const harnessKb = rssKb(process.pid);
-    let kb = harnessKb;
-    for (const kid of kids) kb += treeRssKb(kid);
-    peakKb = Math.max(peakKb, kb);
-    peakHarnessKb = Math.max(peakHarnessKb, harnessKb);
-    peakProcesses = Math.max(peakProcesses, kids.length);
-    ownMs += performance.now() - started;
-  }, 500);
+/** Busy CPU seconds of the whole machine so far (every core; /proc/stat). */
+function machineBusySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const busy = [0, 1, 2, 5, 6, 7].reduce((n, i) => n + (fields[i] ?? 0), 0);
+  return busy / TICKS;
+}
+
+interface SamplerResult {
+  peakMb: number;
+  peakHarnessMb: number;
+  peakInterpreters: number;
+  cpuMs: number;
+}
+
+/** Starts the memory sampler (load-sampler.ts) in a worker thread. */
+function startSampler(excludePid: number): { stop(): Promise<SamplerResult> } {
+  const worker = new Worker(new URL('./load-sampler.js', import.meta.url), {
+    workerData: { harnessPid: process.pid, excludePid, intervalMs: 500 },
+  });
   return {
-    stop() {
-      clearInterval(timer);
-      return { peakMb: peakKb / 1024, peakHarnessMb: peakHarnessKb / 1024, peakProcesses, ownMs };
-    },
+    stop: () =>
+      new Promise((resolveResult, reject) => {
+        worker.once('message', (result: SamplerResult) => {
+          void worker.terminate();
+          resolveResult(result);
+        });
+        worker.once('error', reject);
+        worker.postMessage('stop');
+      }),
   };
 }
 
@@ -148,6 +132,20 @@ function readEpisodes(resultsDir: string): EpisodeFacts[] {
   return facts;
 }
 
+/**
+ * Throughput in the steady state: episodes finished between the moment all `concurrency` slots
+ * first held an episode and the start of the last episode, per second of that window. Outside
+ * it the level is ramping up or draining, which says nothing about the harness.
+ */
+function steadyWindow(facts: EpisodeFacts[], concurrency: number) {
+  const starts = facts.map((f) => f.started).sort((a, b) => a - b);
+  const from = starts[Math.min(concurrency, starts.length) - 1] ?? 0;
+  const to = starts[starts.length - 1] ?? 0;
+  const finished = facts.filter((f) => f.finished >= from && f.finished <= to).length;
+  const seconds = to - from;
+  return { seconds, finished, throughput: seconds > 0 ? finished / seconds : 0 };
+}
+
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 
 export async function run(options: BenchOptions): Promise<unknown> {
@@ -161,7 +159,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
   // stand-in compete with the harness for this machine's cores.
   const usage = s.usage ?? 'approximate';
   const policy = runtime === 'persistent' ? 'scripted-persistent' : 'scripted-stateless';
-  const episodesFor = (c: number) => Number(s.episodes ?? Math.max(16, 2 * c));
+  const episodesFor = (c: number) => Number(s.episodes ?? Math.max(32, 4 * c));
 
   const scratch = mkdtempSync(join(tmpdir(), 'alr-bench-load-'));
   const rows: unknown[] = [];
@@ -196,10 +194,11 @@ export async function run(options: BenchOptions): Promise<unknown> {
           ].join('\n'),
         );
         const config = loadBenchmarkConfig(configFile);
-        const watch = sampler(() => server.child.pid);
+        const watch = startSampler(server.child.pid ?? 0);
         const loopDelay = monitorEventLoopDelay({ resolution: 10 });
         loopDelay.enable();
-        const cpuBefore = cpuTimes();
+        const cpuBefore = cpuSeconds();
+        const machineBefore = machineBusySeconds();
         const serverCpuBefore = treeCpu(server.child.pid ?? 0);
         const started = performance.now();
         const startedMonotonic = monotonicSeconds();
@@ -212,54 +211,58 @@ export async function run(options: BenchOptions): Promise<unknown> {
         });
         const seconds = (performance.now() - started) / 1000;
         loopDelay.disable();
-        const cpuAfter = cpuTimes();
+        const cpuAfter = cpuSeconds();
+        const machineCpuMs = (machineBusySeconds() - machineBefore) * 1000;
         const serverCpuMs = (treeCpu(server.child.pid ?? 0) - serverCpuBefore) * 1000;
-        const live = childrenOf(process.pid).filter((p) => p !== server.child.pid);
-        const { peakMb, peakHarnessMb, peakProcesses, ownMs } = watch.stop();
+        const sampled = await watch.stop();
         const facts = readEpisodes(join(out, 'load', 'results', 'load', 'knapsack'));
         const steps = facts.reduce((n, f) => n + f.steps, 0);
         // Each step is one model turn (the finishing turn included), so model time per episode is turns × latency.
         const meanTurns = steps / Math.max(1, facts.length);
         const idealEps = concurrency / (meanTurns * (latencyMs / 1000));
-        const throughput = facts.length / seconds;
-        // The sampler's own /proc reading is the benchmark's cost, not the harness's.
-        const harnessCpuMs = (cpuAfter.self - cpuBefore.self) * 1000 - ownMs;
-        const interpreterCpuMs =
-          (cpuAfter.children - cpuBefore.children) * 1000 + live.reduce((n, p) => n + treeCpu(p), 0) * 1000;
+        const window = steadyWindow(facts, concurrency);
+        const wholeRunEps = facts.length / seconds;
+        // The sampler thread's /proc reading is the benchmark's cost, not the harness's.
+        const harnessCpuMs = (cpuAfter - cpuBefore) * 1000 - sampled.cpuMs;
         const perStep = harnessCpuMs / Math.max(1, steps);
-        const firstStart = Math.min(...facts.map((f) => f.started));
-        const lastFinish = Math.max(...facts.map((f) => f.finished));
         const meanWall = facts.reduce((n, f) => n + f.finished - f.started, 0) / Math.max(1, facts.length);
         rows.push({
           concurrency,
           latency_ms: latencyMs,
           episodes: facts.length,
-          throughput_eps: round(throughput),
+          throughput_eps: round(window.throughput),
           ideal_eps: round(idealEps),
-          efficiency: round(throughput / idealEps),
-          peak_rss_mb: Math.round(peakMb),
-          peak_harness_rss_mb: Math.round(peakHarnessMb),
+          efficiency: round(window.throughput / idealEps),
+          peak_rss_mb: Math.round(sampled.peakMb),
           harness_cpu_ms_per_step: round(perStep, 2),
           overhead_pct: round((100 * perStep) / latencyMs, 2),
-          backend,
-          runtime,
+          // The steady state: from the moment every slot first held an episode to the last episode's
+          // start (after which slots empty for lack of work).
+          steady_window_s: round(window.seconds, 1),
+          steady_episodes_finished: window.finished,
+          // The whole level: start-up, ramp-up and tail included.
+          whole_run_throughput_eps: round(wholeRunEps),
+          whole_run_efficiency: round(wholeRunEps / idealEps),
           seconds: round(seconds, 1),
-          // Time before the first episode began (interpreter and tokenizer start-up), then the
-          // throughput between the first start and the last finish.
-          startup_s: round(firstStart - startedMonotonic, 2),
-          window_throughput_eps: round(facts.length / (lastFinish - firstStart)),
+          startup_s: round(Math.min(...facts.map((f) => f.started)) - startedMonotonic, 2),
           mean_episode_s: round(meanWall, 2),
           mean_model_time_s: round((meanTurns * latencyMs) / 1000, 2),
-          // Wall time of a turn beyond the model's latency (queueing in the harness and the server).
+          // Wall time of a turn beyond the model's latency (the harness, the interpreter, the server, waiting for a core).
           turn_overhead_ms: Math.round((meanWall * 1000) / Math.max(1, meanTurns) - latencyMs),
-          // Share of the window during which the concurrency slots held an episode (ramp-up and tail lose some).
+          backend,
+          runtime,
+          peak_harness_rss_mb: Math.round(sampled.peakHarnessMb),
           // How late the harness's event loop ran its callbacks (everything an episode waits on passes through it).
           event_loop_delay_ms: {
             p50: round(loopDelay.percentile(50) / 1e6, 1),
             p99: round(loopDelay.percentile(99) / 1e6, 1),
             max: round(loopDelay.max / 1e6, 1),
           },
-          slot_utilization: round((meanWall * facts.length) / (concurrency * (lastFinish - firstStart))),
+          // Every process on the machine (harness, launcher, interpreters, model server, the kernel's
+          // share, and anything else running): how busy the cores were, and per step.
+          machine_cpu_utilization: round(machineCpuMs / (seconds * 1000 * cpus().length)),
+          machine_cpu_ms_per_step: round(machineCpuMs / Math.max(1, steps), 2),
+          server_cpu_ms_per_step: round(serverCpuMs / Math.max(1, steps), 2),
           steps,
           mean_turns: round(meanTurns, 2),
           statuses: Object.fromEntries(
@@ -269,9 +272,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
             ]),
           ),
           errors: outcome.errors,
-          interpreter_cpu_ms_per_step: round(interpreterCpuMs / Math.max(1, steps), 2),
-          server_cpu_ms_per_step: round(serverCpuMs / Math.max(1, steps), 2),
-          peak_interpreter_processes: peakProcesses,
+          peak_interpreter_processes: sampled.peakInterpreters,
           interpreter_restarts: facts.reduce((n, f) => n + f.incidents, 0),
           sessions_opened: facts.length,
           cpus: cpus().length,
