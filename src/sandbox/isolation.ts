@@ -101,7 +101,11 @@ function bindArgs(binds: Array<[string, string]>): string[] {
 }
 
 function bwrapPrefix(env: Record<string, string>): string[] {
-  const args = ['--unshare-all', '--die-with-parent', '--new-session', '--clearenv'];
+  // No --new-session: the process launcher already runs in a session of its own without a
+  // controlling terminal, so there is no terminal to reach; and on kernels that group scheduling
+  // by session (autogroup), a session per interpreter would give each of hundreds of interpreters
+  // the CPU share of the whole harness. Sharing the launcher's session, they share one share.
+  const args = ['--unshare-all', '--die-with-parent', '--clearenv'];
   args.push('--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--chdir', '/tmp');
   for (const [k, v] of Object.entries(env)) args.push('--setenv', k, v);
   return args;
