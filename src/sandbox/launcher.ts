@@ -4,7 +4,7 @@
  * Unix socket. The harness never forks itself, which at hundreds of concurrent episodes was its
  * largest CPU cost and stalled its event loop.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -70,9 +70,11 @@ class Launcher {
       this.server.once('error', reject);
       this.server.listen(this.socketPath, () => resolve());
     });
-    this.child = spawn(process.execPath, [launcherScript, this.socketPath], {
+    const command = [process.execPath, launcherScript, this.socketPath];
+    if (batchScheduling()) command.unshift('chrt', '--batch', '0');
+    this.child = spawn(command[0] as string, command.slice(1), {
       stdio: ['pipe', 'pipe', 'inherit'],
-      // Its own process group: a Ctrl-C in the terminal reaches the harness only.
+      // Its own session and process group: a Ctrl-C in the terminal reaches the harness only.
       detached: true,
     });
     this.child.stdin?.on('error', () => {});
@@ -206,6 +208,21 @@ class Launcher {
     this.server.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+let batch: boolean | undefined;
+/**
+ * Whether the launcher (and so every interpreter) can run under Linux's SCHED_BATCH policy, via
+ * util-linux's `chrt`. A batch process never preempts the one that woke it: without it, each
+ * message the harness writes to an interpreter hands the harness's core to that interpreter, and
+ * with hundreds of episodes the harness, which every episode waits on, spends its time waiting.
+ */
+function batchScheduling(): boolean {
+  if (batch === undefined) {
+    const probe = spawnSync('chrt', ['--batch', '0', 'true'], { stdio: 'ignore', timeout: 5000 });
+    batch = probe.status === 0;
+  }
+  return batch;
 }
 
 let shared: Launcher | null = null;
