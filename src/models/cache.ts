@@ -95,6 +95,9 @@ export class ResponseCache {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
+    // Commits are not fsynced one by one (WAL stays consistent; a power cut may only lose the
+    // newest entries, which are asked again): a synchronous fsync per turn stalls the run.
+    this.db.pragma('synchronous = NORMAL');
     this.db.exec(
       "CREATE TABLE IF NOT EXISTS llm_cache (key TEXT PRIMARY KEY, created_at TEXT DEFAULT (datetime('now')), request_json TEXT NOT NULL, response_json TEXT NOT NULL)",
     );

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { START_TIMEOUT_MS } from './defaults.js';
 import type { LaunchSpec } from './isolation.js';
 import { type LaunchedProcess, launchProcess, type ProcessEnd } from './launcher.js';
-import { processTreeRss } from './memory.js';
+import { ProcessTreeMemory } from './memory.js';
 import { type ChildMessage, parseChildMessage } from './protocol.js';
 
 export class InterpreterProcess {
@@ -14,6 +14,7 @@ export class InterpreterProcess {
   private exitListeners: Array<(reason: string) => void> = [];
   private exitReason: string | null = null;
   python = '';
+  private memory: ProcessTreeMemory | undefined;
   /** pyodide: whether the interpreter started from the memory snapshot. */
   fromSnapshot = false;
 
@@ -132,7 +133,8 @@ export class InterpreterProcess {
 
   /** Resident memory of the whole process tree in bytes (null where it cannot be measured). */
   rss(): number | null {
-    return processTreeRss(this.child.pid);
+    this.memory ??= new ProcessTreeMemory(this.child.pid);
+    return this.memory.rss();
   }
 
   /** Ends the process tree (bubblewrap takes its sandbox down with it). */
