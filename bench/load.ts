@@ -133,17 +133,23 @@ function readEpisodes(resultsDir: string): EpisodeFacts[] {
 }
 
 /**
- * Throughput in the steady state: episodes finished between the moment all `concurrency` slots
- * first held an episode and the start of the last episode, per second of that window. Outside
- * it the level is ramping up or draining, which says nothing about the harness.
+ * Throughput in the steady state: from the moment all `concurrency` slots first held an episode to
+ * the start of the last episode (outside it the level is ramping up or draining, which says nothing
+ * about the harness). Episodes are counted by the share of each one that ran inside the window
+ * (overlap / duration): counting only those that finished in it would miss the work of the
+ * episodes still running at its end, a large share when a window is a few episodes long.
  */
 function steadyWindow(facts: EpisodeFacts[], concurrency: number) {
   const starts = facts.map((f) => f.started).sort((a, b) => a - b);
   const from = starts[Math.min(concurrency, starts.length) - 1] ?? 0;
   const to = starts[starts.length - 1] ?? 0;
-  const finished = facts.filter((f) => f.finished >= from && f.finished <= to).length;
+  let completed = 0;
+  for (const f of facts) {
+    const overlap = Math.min(f.finished, to) - Math.max(f.started, from);
+    if (overlap > 0 && f.finished > f.started) completed += overlap / (f.finished - f.started);
+  }
   const seconds = to - from;
-  return { seconds, finished, throughput: seconds > 0 ? finished / seconds : 0 };
+  return { seconds, completed, throughput: seconds > 0 ? completed / seconds : 0 };
 }
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
@@ -239,7 +245,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
           // The steady state: from the moment every slot first held an episode to the last episode's
           // start (after which slots empty for lack of work).
           steady_window_s: round(window.seconds, 1),
-          steady_episodes_finished: window.finished,
+          steady_episodes_completed: round(window.completed, 1),
           // The whole level: start-up, ramp-up and tail included.
           whole_run_throughput_eps: round(wholeRunEps),
           whole_run_efficiency: round(wholeRunEps / idealEps),
