@@ -14,8 +14,8 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { monotonicSeconds } from '../src/agent/time.js';
 import type { BenchOptions } from '../src/cli/bench.js';
 import { agentExecutorFactory } from '../src/runner/agent-executor.js';
@@ -53,7 +53,8 @@ function treeCpu(pid: number): number {
 
 /** Busy CPU seconds of the whole machine so far (every core; /proc/stat). */
 function machineBusySeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const fields =
+    readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
   // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
   const busy = [0, 1, 2, 5, 6, 7].reduce((n, i) => n + (fields[i] ?? 0), 0);
   return busy / TICKS;
@@ -91,7 +92,18 @@ async function startServer(
 ): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    [cliPath, 'serve', '--policy', policy, '--port', '0', '--latency-ms', String(latencyMs), '--usage', usage],
+    [
+      cliPath,
+      'serve',
+      '--policy',
+      policy,
+      '--port',
+      '0',
+      '--latency-ms',
+      String(latencyMs),
+      '--usage',
+      usage,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {

@@ -23,31 +23,33 @@ export function register(program: Command): void {
       'token usage reported: qwen3 (exact Qwen3 counts) or approximate (about 4 characters per token; cheap, for load tests)',
       'qwen3',
     )
-    .action(async (opts: { policy: string; port: string; host: string; latencyMs: string; usage: string }) => {
-      const { isPolicyName, POLICY_NAMES, startPolicyServer } = await import('../models/index.js');
-      if (!isPolicyName(opts.policy))
-        throw new InputError(`unknown policy '${opts.policy}' (known: ${POLICY_NAMES.join(', ')})`);
-      const port = intOption(opts.port, '--port', 0, 65535);
-      const latencyMs = intOption(opts.latencyMs, '--latency-ms', 0, 600_000);
-      if (opts.usage !== 'qwen3' && opts.usage !== 'approximate')
-        throw new InputError(`--usage must be qwen3 or approximate, got '${opts.usage}'`);
-      const usage = opts.usage;
-      let server: Awaited<ReturnType<typeof startPolicyServer>>;
-      try {
-        server = await startPolicyServer({ policy: opts.policy, port, host: opts.host, latencyMs, usage });
-      } catch (err) {
-        throw new InputError(`cannot listen on ${opts.host}:${port}: ${(err as Error).message}`);
-      }
-      process.stdout.write(`serving ${opts.policy} (a scripted policy, not a model) at ${server.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          server.close().then(resolve, resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
-      process.stdout.write('stopped\n');
-    });
+    .action(
+      async (opts: { policy: string; port: string; host: string; latencyMs: string; usage: string }) => {
+        const { isPolicyName, POLICY_NAMES, startPolicyServer } = await import('../models/index.js');
+        if (!isPolicyName(opts.policy))
+          throw new InputError(`unknown policy '${opts.policy}' (known: ${POLICY_NAMES.join(', ')})`);
+        const port = intOption(opts.port, '--port', 0, 65535);
+        const latencyMs = intOption(opts.latencyMs, '--latency-ms', 0, 600_000);
+        if (opts.usage !== 'qwen3' && opts.usage !== 'approximate')
+          throw new InputError(`--usage must be qwen3 or approximate, got '${opts.usage}'`);
+        const usage = opts.usage;
+        let server: Awaited<ReturnType<typeof startPolicyServer>>;
+        try {
+          server = await startPolicyServer({ policy: opts.policy, port, host: opts.host, latencyMs, usage });
+        } catch (err) {
+          throw new InputError(`cannot listen on ${opts.host}:${port}: ${(err as Error).message}`);
+        }
+        process.stdout.write(`serving ${opts.policy} (a scripted policy, not a model) at ${server.url}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            server.close().then(resolve, resolve);
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+        process.stdout.write('stopped\n');
+      },
+    );
 }

@@ -71,7 +71,8 @@ export async function writeEpisode(job: EpisodeJob, output: EpisodeOutput): Prom
     }
   };
   // The trace first, the result last: a result on disk means the whole episode is.
-  if (output.trace) await write(tracePath(layout, agent.name, task.family, task.taskId), episodeJson(output.trace));
+  if (output.trace)
+    await write(tracePath(layout, agent.name, task.family, task.taskId), episodeJson(output.trace));
   if (output.html) await write(traceHtmlPath(layout, agent.name, task.family, task.taskId), output.html);
   await write(resultPath(layout, agent.name, task.family, task.taskId), episodeJson(output.result));
 }

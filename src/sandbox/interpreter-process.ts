@@ -86,7 +86,9 @@ export class InterpreterProcess {
         return;
       }
       const detail = end.stderr.trim().split('\n').slice(-3).join(' | ');
-      this.finish(`process exited (${end.signal ?? `code ${end.code}`})${detail ? `: ${detail.slice(0, 300)}` : ''}`);
+      this.finish(
+        `process exited (${end.signal ?? `code ${end.code}`})${detail ? `: ${detail.slice(0, 300)}` : ''}`,
+      );
     });
   }
 

@@ -51,7 +51,11 @@ async function start(request: SpawnRequest): Promise<void> {
   try {
     socket = await connected(request.token);
   } catch (err) {
-    report({ op: 'spawn-failed', id: request.id, message: `cannot reach the harness: ${(err as Error).message}` });
+    report({
+      op: 'spawn-failed',
+      id: request.id,
+      message: `cannot reach the harness: ${(err as Error).message}`,
+    });
     return;
   }
   let child: ChildProcess;

@@ -81,7 +81,9 @@ class Launcher {
     const lines = createInterface({ input: this.child.stdout as NodeJS.ReadableStream, crlfDelay: Infinity });
     lines.on('line', (line) => this.onReport(line));
     this.child.once('error', (err) => this.stop(`the process launcher could not start: ${err.message}`));
-    this.child.once('exit', (code, signal) => this.stop(`the process launcher stopped (${signal ?? `code ${code}`})`));
+    this.child.once('exit', (code, signal) =>
+      this.stop(`the process launcher stopped (${signal ?? `code ${code}`})`),
+    );
     process.once('exit', () => rmSync(this.dir, { recursive: true, force: true }));
     this.updateRef();
   }
@@ -142,7 +144,11 @@ class Launcher {
     } else if (report.op === 'spawn-failed') {
       this.end(id, entry, { code: null, signal: null, stderr: '' }, new Error(String(report.message)));
     } else if (report.op === 'exit') {
-      this.end(id, entry, { code: report.code ?? null, signal: report.signal ?? null, stderr: report.stderr ?? '' });
+      this.end(id, entry, {
+        code: report.code ?? null,
+        signal: report.signal ?? null,
+        stderr: report.stderr ?? '',
+      });
     }
   }
 
@@ -181,7 +187,9 @@ class Launcher {
     this.entries.delete(id);
     this.byToken.delete(entry.token);
     entry.stream?.destroy();
-    entry.settle?.reject(error ?? new Error(end.reason ?? `process exited (${end.signal ?? `code ${end.code}`})`));
+    entry.settle?.reject(
+      error ?? new Error(end.reason ?? `process exited (${end.signal ?? `code ${end.code}`})`),
+    );
     entry.settle = undefined;
     for (const listener of entry.exitListeners) listener(end);
     entry.exitListeners = [];
@@ -204,7 +212,8 @@ class Launcher {
     if (this.stopped) return;
     this.stopped = reason;
     this.onStop();
-    for (const [id, entry] of [...this.entries]) this.end(id, entry, { code: null, signal: null, stderr: '', reason });
+    for (const [id, entry] of [...this.entries])
+      this.end(id, entry, { code: null, signal: null, stderr: '', reason });
     this.server.close();
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -62,7 +62,11 @@ describe('OpenAI-compatible backend', () => {
   it('reports approximate usage when the server is asked to', async () => {
     const server = await startPolicyServer({ policy: 'scripted-stateless', usage: 'approximate' });
     try {
-      const model = new OpenAIModel({ model: 'openai/scripted-stateless', baseUrl: server.url, timeoutS: 20 });
+      const model = new OpenAIModel({
+        model: 'openai/scripted-stateless',
+        baseUrl: server.url,
+        timeoutS: 20,
+      });
       const completion = await model.complete(conversation);
       assert.deepEqual(completion.usage, approximateUsage(conversation, expectedText));
       assert.notDeepEqual(completion.usage, estimatedUsage(conversation, expectedText));

@@ -52,6 +52,9 @@ describe('approximate usage', () => {
     assert.equal(usage.total_tokens, usage.prompt_tokens + 12);
     // Within a factor of two of the exact count on this chat.
     const exact = estimatedUsage(conversation, reply).prompt_tokens;
-    assert.ok(usage.prompt_tokens > exact / 2 && usage.prompt_tokens < exact * 2, `${usage.prompt_tokens} vs ${exact}`);
+    assert.ok(
+      usage.prompt_tokens > exact / 2 && usage.prompt_tokens < exact * 2,
+      `${usage.prompt_tokens} vs ${exact}`,
+    );
   });
 });

@@ -37,7 +37,11 @@ test('every kind of character is escaped as json.dumps escapes it, with and with
   for (const { units, ascii, unicode_units } of parity.json.strings) {
     const text = String.fromCharCode(...units);
     assert.equal(pyJsonString(text), ascii, `ensure_ascii, units ${units}`);
-    assert.equal(pyJsonString(text, false), String.fromCharCode(...unicode_units), `no ensure_ascii, units ${units}`);
+    assert.equal(
+      pyJsonString(text, false),
+      String.fromCharCode(...unicode_units),
+      `no ensure_ascii, units ${units}`,
+    );
   }
 });
 

@@ -6,10 +6,9 @@
 
 import builtins
 import os
-import queue
 import sys
-import threading
 import _imp
+import _queue
 import _thread
 import marshal
 
@@ -67,7 +66,9 @@ for _name in [n for n in sys.modules if n == "json" or n.startswith("json.")]:
     del sys.modules[_name]
 import json as user_json  # noqa: E402
 
-_write_lock = threading.Lock()
+# The C primitives under threading and queue: those modules cost milliseconds to import, and
+# there is one interpreter start per episode.
+_write_lock = _thread.allocate_lock()
 
 
 def send(message):
@@ -79,8 +80,15 @@ def send(message):
             view = view[written:]
 
 
-inbox = queue.SimpleQueue()
-step_active = threading.Event()
+inbox = _queue.SimpleQueue()
+
+
+class StepFlag:
+    # Whether a step is running; read by the reader thread to decide whether to interrupt.
+    active = False
+
+
+step_active = StepFlag()
 
 
 def reader():
@@ -97,7 +105,7 @@ def reader():
                 continue
             message = _decode_json(line.decode("utf-8"))
             if message.get("op") == "interrupt":
-                if step_active.is_set():
+                if step_active.active:
                     _thread.interrupt_main()
                 continue
             inbox.put(message)
@@ -263,7 +271,7 @@ def neutralize_process_calls():
 def main():
     if OPTIONS["scratch"]:
         os.chdir(OPTIONS["scratch"])
-    threading.Thread(target=reader, name="alr-protocol", daemon=True).start()
+    _thread.start_new_thread(reader, ())
     install_limits()
     neutralize_process_calls()
     install_audit_hook()
@@ -283,11 +291,11 @@ def main():
                 )
                 send({"op": "initialized"})
             elif op == "step":
-                step_active.set()
+                step_active.active = True
                 try:
                     result = runtime.run_step(message["code"])
                 finally:
-                    step_active.clear()
+                    step_active.active = False
                 send(dict(result, op="step_done"))
             elif op == "reset":
                 user_json = snapshot.restore()
@@ -297,7 +305,7 @@ def main():
                     analysis_module = load_module("analysis.py")
                 send({"op": "analysis", "results": analysis_module["analyze_blocks"](message["blocks"])})
         except BaseException as exc:  # noqa: BLE001 - the host must answer whatever happened
-            step_active.clear()
+            step_active.active = False
             if isinstance(exc, MemoryError):
                 send({"op": "failure", "kind": "memory", "detail": "MemoryError"})
             else:

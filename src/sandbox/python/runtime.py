@@ -9,7 +9,6 @@
 # builtins or json cannot change how the runtime reports a step. The harness checks every tool
 # request it receives, so nothing done here is trusted for accounting.
 
-import ast as _ast
 import builtins as _builtins_module
 import re as _re
 import sys as _sys
@@ -189,8 +188,21 @@ _MESSAGE_REWRITES = [
     (ValueError, _re.compile(r"^expected a number in range from .* up to .*, got .*$"), "math domain error"),
 ]
 
-_SAFE_NODES = (_ast.Expression, _ast.Name, _ast.Constant, _ast.Attribute, _ast.Subscript, _ast.Load,
-               _ast.UnaryOp, _ast.USub, _ast.UAdd, _ast.Slice, _ast.Tuple)
+class _LazyAst:
+    # ast is needed only to word some errors as CPython 3.11 does; importing it on every
+    # interpreter start would cost milliseconds per episode.
+    def __getattr__(self, name):
+        import ast
+
+        return getattr(ast, name)
+
+
+_ast = _LazyAst()
+
+
+def _safe_nodes():
+    return (_ast.Expression, _ast.Name, _ast.Constant, _ast.Attribute, _ast.Subscript, _ast.Load,
+            _ast.UnaryOp, _ast.USub, _ast.UAdd, _ast.Slice, _ast.Tuple)
 
 
 def _failing_node(tb):
@@ -223,7 +235,8 @@ def _failing_node(tb):
 
 def _value_of(node, frame):
     """Evaluates a side-effect-free operand (names, constants, attributes, subscripts)."""
-    if not all(isinstance(n, _SAFE_NODES) for n in _ast.walk(_ast.Expression(node))):
+    safe = _safe_nodes()
+    if not all(isinstance(n, safe) for n in _ast.walk(_ast.Expression(node))):
         raise ValueError("not a simple operand")
     expression = _ast.fix_missing_locations(_ast.Expression(node))
     return eval(compile(expression, "<alr-operand>", "eval"), frame.f_globals, frame.f_locals)
