@@ -55,8 +55,9 @@ function treeCpu(pid: number): number {
 function machineBusySeconds(): number {
   const fields =
     readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
-  const busy = [0, 1, 2, 5, 6, 7].reduce((n, i) => n + (fields[i] ?? 0), 0);
+  // user nice system idle iowait irq softirq steal: busy is user, nice, system, irq and softirq
+  // (steal is time a virtual machine's host gave to someone else).
+  const busy = [0, 1, 2, 5, 6].reduce((n, i) => n + (fields[i] ?? 0), 0);
   return busy / TICKS;
 }
 
