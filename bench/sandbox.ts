@@ -10,6 +10,7 @@ import {
   type RuntimeMode,
 } from '../src/sandbox/index.js';
 import { processTreeRss } from '../src/sandbox/memory.js';
+import { childPids } from '../src/util/process-tree.js';
 import type { Tool } from '../src/tasks/tool.js';
 
 function tools(): Tool[] {
@@ -110,11 +111,12 @@ async function measure(backend: BackendName, quick: boolean) {
   return result;
 }
 
-/** Resident memory of this process's interpreter children, minus the harness itself. */
+/** Resident memory of the interpreter processes: the children of this process's process launcher. */
 function rssOfChildren(): number {
-  const all = processTreeRss(process.pid) ?? 0;
-  const own = process.memoryUsage().rss;
-  return Math.max(0, all - own);
+  let total = 0;
+  for (const launcher of childPids(process.pid))
+    for (const interpreter of childPids(launcher)) total += processTreeRss(interpreter) ?? 0;
+  return total;
 }
 
 export async function run(options: BenchOptions): Promise<unknown> {
@@ -123,7 +125,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
   const results: Record<string, unknown> = {};
   for (const backend of backends) results[backend] = await measure(backend, options.quick);
   return {
-    note: 'rss_per_session_mb: resident memory of all interpreter processes (3 live sessions and the warm pool process) divided by 3; timings depend on machine load',
+    note: 'rss_per_session_mb: resident memory of all interpreter processes (3 live sessions and the warm pool process; not the process launcher) divided by 3; timings depend on machine load',
     ...results,
   };
 }
