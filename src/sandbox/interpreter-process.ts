@@ -13,8 +13,8 @@ export class InterpreterProcess {
   private listener: ((message: ChildMessage) => void) | null = null;
   private exitListeners: Array<(reason: string) => void> = [];
   private exitReason: string | null = null;
-  python = '';
   private memory: ProcessTreeMemory | undefined;
+  python = '';
   /** pyodide: whether the interpreter started from the memory snapshot. */
   fromSnapshot = false;
 
@@ -31,8 +31,8 @@ export class InterpreterProcess {
       let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
-        proc?.kill();
-        spec.cleanup();
+        if (proc) proc.kill();
+        else spec.cleanup();
         reject(new Error(`interpreter did not start within ${START_TIMEOUT_MS} ms`));
       }, START_TIMEOUT_MS);
       launchProcess(spec).then(
