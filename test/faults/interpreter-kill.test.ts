@@ -105,6 +105,42 @@ describe('an interpreter killed mid-step', () => {
     }
   });
 
+  it('a killed process launcher takes its interpreters down; the next steps run under a new one', async () => {
+    const sandbox = createSandbox({ backend, poolSize: 0 });
+    try {
+      const first = await sandbox.openSession({ mode: 'persistent', tools: [] });
+      const second = await sandbox.openSession({ mode: 'stateless', tools: [] });
+      assert.equal((await first.step('kept = 1')).success, true);
+      assert.equal((await second.step('print("ok")')).success, true);
+      const launchers = childrenOf(process.pid).filter(isLauncher);
+      assert.equal(launchers.length, 1, 'one launcher');
+      const interpreters = interpreterPids();
+      assert.equal(interpreters.length, 2);
+      process.kill(launchers[0] as number, 'SIGKILL');
+      for (let i = 0; i < 100 && interpreterPids().some((p) => interpreters.includes(p)); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(
+        interpreterPids().filter((p) => interpreters.includes(p)),
+        [],
+        'the interpreters died with their launcher',
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      const lost = await first.step('print(kept)');
+      assert.equal(lost.error_type, 'NameError');
+      assert.match(String(lost.error), /had stopped since the previous step and was restarted/);
+      const fine = await second.step('print(2 + 2)');
+      assert.equal(fine.success, true, String(fine.error));
+      assert.equal(fine.output.trim(), '4');
+      const now = childrenOf(process.pid).filter(isLauncher);
+      assert.equal(now.length, 1);
+      assert.notEqual(now[0], launchers[0], 'a new launcher');
+      await first.close();
+      await second.close();
+    } finally {
+      await sandbox.shutdown();
+    }
+  });
+
   it('a run whose interpreters are killed at random moments writes every episode once', async () => {
     const tasksDir = knapsackTasks(join(scratch, 'tasks'), 6);
     const ids = taskIds(tasksDir);
