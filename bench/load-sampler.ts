@@ -5,6 +5,7 @@
 // CPU time (which the benchmark subtracts from the harness's) when asked to stop.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { processRss, processTreeRss } from '../src/sandbox/memory.js';
 import { childPids } from '../src/util/process-tree.js';
 
 const { harnessPid, excludePid, intervalMs } = workerData as {
@@ -13,21 +14,6 @@ const { harnessPid, excludePid, intervalMs } = workerData as {
   intervalMs: number;
 };
 
-function rssKb(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function treeRssKb(pid: number): number {
-  let total = rssKb(pid);
-  for (const child of childPids(pid)) total += treeRssKb(child);
-  return total;
-}
-
 /** CPU milliseconds of this thread (Linux /proc/thread-self). */
 function threadCpuMs(): number {
   const stat = readFileSync('/proc/thread-self/stat', 'utf8');
@@ -35,23 +21,25 @@ function threadCpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+const MB = 1024 * 1024;
 const startCpu = threadCpuMs();
-let peakKb = 0;
-let peakHarnessKb = 0;
+let peakMb = 0;
+let peakHarnessMb = 0;
 let peakInterpreters = 0;
 
 function sample(): void {
-  const harnessKb = rssKb(harnessPid);
-  let kb = harnessKb;
+  const harness = processRss(harnessPid);
+  let total = harness;
   let interpreters = 0;
+  // The harness's children are its process launcher(s) (and the excluded model server); the
+  // launchers' children are the interpreters.
   for (const kid of childPids(harnessPid)) {
     if (kid === excludePid) continue;
-    kb += treeRssKb(kid);
-    // The harness's children are its process launcher(s); theirs are the interpreters.
+    total += processTreeRss(kid) ?? 0;
     interpreters += childPids(kid).length;
   }
-  peakKb = Math.max(peakKb, kb);
-  peakHarnessKb = Math.max(peakHarnessKb, harnessKb);
+  peakMb = Math.max(peakMb, total / MB);
+  peakHarnessMb = Math.max(peakHarnessMb, harness / MB);
   peakInterpreters = Math.max(peakInterpreters, interpreters);
 }
 
@@ -59,8 +47,8 @@ const timer = setInterval(sample, intervalMs);
 parentPort?.on('message', () => {
   clearInterval(timer);
   parentPort?.postMessage({
-    peakMb: peakKb / 1024,
-    peakHarnessMb: peakHarnessKb / 1024,
+    peakMb,
+    peakHarnessMb,
     peakInterpreters,
     cpuMs: threadCpuMs() - startCpu,
   });

@@ -10,8 +10,8 @@ import {
   type RuntimeMode,
 } from '../src/sandbox/index.js';
 import { processTreeRss } from '../src/sandbox/memory.js';
-import { childPids } from '../src/util/process-tree.js';
 import type { Tool } from '../src/tasks/tool.js';
+import { childPids } from '../src/util/process-tree.js';
 
 function tools(): Tool[] {
   let count = 0;

@@ -16,7 +16,8 @@ function pageSize(): number {
   return pageBytes;
 }
 
-function rssBytes(pid: number): number {
+/** Resident memory of one process in bytes (0 when it is gone). */
+export function processRss(pid: number): number {
   try {
     // statm (resident pages, the second field) is several times cheaper to read than status.
     return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * pageSize() || 0;
@@ -27,7 +28,7 @@ function rssBytes(pid: number): number {
 
 export function processTreeRss(pid: number): number | null {
   if (process.platform !== 'linux') return null;
-  return [pid, ...descendantPids(pid)].reduce((total, p) => total + rssBytes(p), 0);
+  return [pid, ...descendantPids(pid)].reduce((total, p) => total + processRss(p), 0);
 }
 
 /** Pids of a tree are listed again only every this many samples. */
@@ -48,6 +49,6 @@ export class ProcessTreeMemory {
   rss(): number | null {
     if (process.platform !== 'linux') return null;
     if (this.samples++ % RELIST_EVERY === 0) this.pids = [this.root, ...descendantPids(this.root)];
-    return this.pids.reduce((total, p) => total + rssBytes(p), 0);
+    return this.pids.reduce((total, p) => total + processRss(p), 0);
   }
 }
