@@ -2,11 +2,11 @@
 // behalf. Forking the harness itself (hundreds of MB resident) costs tens of milliseconds of CPU
 // and blocks its event loop once per interpreter; forking this process is cheap.
 //
-// The harness writes one JSON request per line on stdin ({op: 'spawn', id, token, command, args,
-// env} or {op: 'kill', id}); this process answers on stdout ({op: 'spawned', id, pid},
+// The harness writes one JSON request per line on stdin ({op: 'spawn', id, command, args, env} or
+// {op: 'kill', id}, the id a random token); this process answers on stdout ({op: 'spawned', id, pid},
 // {op: 'spawn-failed', id, message}, {op: 'exit', id, code, signal, stderr}). A spawned process's
 // stdin and stdout are one end of a Unix socket connected to the harness's listening socket (the
-// first line on it is the request's token, written before the process starts), so messages flow
+// first line on it is the request's id, written before the process starts), so messages flow
 // between the harness and the interpreter without passing through here. When the harness goes away
 // (stdin closes), every process started here is killed and this process exits.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -23,15 +23,14 @@ try {
   setPriority(INTERPRETER_NICE);
 } catch {}
 const STDERR_TAIL = 4000;
-const children = new Map<number, ChildProcess>();
+const children = new Map<string, ChildProcess>();
 
 function report(message: unknown): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
 interface SpawnRequest {
-  id: number;
-  token: string;
+  id: string;
   command: string;
   args: string[];
   env: Record<string, string>;
@@ -49,7 +48,7 @@ function connected(token: string): Promise<Socket> {
 async function start(request: SpawnRequest): Promise<void> {
   let socket: Socket;
   try {
-    socket = await connected(request.token);
+    socket = await connected(request.id);
   } catch (err) {
     report({
       op: 'spawn-failed',
@@ -93,14 +92,14 @@ function killAll(): void {
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.on('line', (line) => {
-  let request: { op?: string; id?: number };
+  let request: { op?: string; id?: string };
   try {
     request = JSON.parse(line);
   } catch {
     return;
   }
   if (request.op === 'spawn') void start(request as SpawnRequest);
-  else if (request.op === 'kill') children.get(request.id as number)?.kill('SIGKILL');
+  else if (request.op === 'kill') children.get(String(request.id))?.kill('SIGKILL');
 });
 lines.on('close', () => {
   killAll();

@@ -43,7 +43,6 @@ const launcherScript = join(dirname(fileURLToPath(import.meta.url)), 'launcher-p
 const TOKEN_LINE = 33; // 32 hex characters and a newline
 
 interface Entry {
-  token: string;
   pid?: number;
   stream?: Socket;
   ended?: ProcessEnd;
@@ -57,9 +56,8 @@ class Launcher {
   private readonly socketPath = join(this.dir, 'interpreters.sock');
   private readonly server: Server;
   private readonly child: ChildProcess;
-  private readonly entries = new Map<number, Entry>();
-  private readonly byToken = new Map<string, number>();
-  private nextId = 1;
+  /** Processes by the random token that also names them to the launcher. */
+  private readonly entries = new Map<string, Entry>();
   private stopped: string | null = null;
   private readonly listening: Promise<void>;
 
@@ -91,20 +89,18 @@ class Launcher {
   async launch(request: LaunchRequest): Promise<LaunchedProcess> {
     await this.listening;
     if (this.stopped) throw new Error(this.stopped);
-    const id = this.nextId++;
-    const token = randomBytes(16).toString('hex');
-    const entry: Entry = { token, referenced: true, exitListeners: [] };
+    const id = randomBytes(16).toString('hex');
+    const entry: Entry = { referenced: true, exitListeners: [] };
     this.entries.set(id, entry);
-    this.byToken.set(token, id);
     const launched = new Promise<LaunchedProcess>((resolve, reject) => {
       entry.settle = { resolve, reject };
     });
     this.updateRef();
-    this.child.stdin?.write(`${JSON.stringify({ op: 'spawn', id, token, ...request })}\n`);
+    this.child.stdin?.write(`${JSON.stringify({ op: 'spawn', id, ...request })}\n`);
     return launched;
   }
 
-  /** A connection from a starting process: its first line is the token of the request. */
+  /** A connection from a starting process: its first line is the id of its request. */
   private accept(socket: Socket): void {
     socket.on('error', () => {});
     let head = Buffer.alloc(0);
@@ -113,15 +109,14 @@ class Launcher {
       if (head.length < TOKEN_LINE) return;
       socket.off('data', onData);
       socket.pause();
-      const id = this.byToken.get(head.subarray(0, TOKEN_LINE - 1).toString('latin1'));
-      const entry = id === undefined ? undefined : this.entries.get(id);
-      if (id === undefined || !entry || entry.stream || head[TOKEN_LINE - 1] !== 0x0a) {
+      const id = head.subarray(0, TOKEN_LINE - 1).toString('latin1');
+      const entry = this.entries.get(id);
+      if (!entry || entry.stream || head[TOKEN_LINE - 1] !== 0x0a) {
         socket.destroy();
         return;
       }
       if (head.length > TOKEN_LINE) socket.unshift(head.subarray(TOKEN_LINE));
       entry.stream = socket;
-      this.byToken.delete(entry.token);
       this.applyRef(entry);
       this.maybeReady(id, entry);
     };
@@ -129,13 +124,13 @@ class Launcher {
   }
 
   private onReport(line: string): void {
-    let report: { op?: string; id?: number; pid?: number; message?: string } & Partial<ProcessEnd>;
+    let report: { op?: string; id?: string; pid?: number; message?: string } & Partial<ProcessEnd>;
     try {
       report = JSON.parse(line);
     } catch {
       return;
     }
-    const id = report.id as number;
+    const id = String(report.id);
     const entry = this.entries.get(id);
     if (!entry) return;
     if (report.op === 'spawned') {
@@ -152,7 +147,7 @@ class Launcher {
     }
   }
 
-  private maybeReady(id: number, entry: Entry): void {
+  private maybeReady(id: string, entry: Entry): void {
     if (entry.pid === undefined || !entry.stream || !entry.settle) return;
     const { resolve } = entry.settle;
     entry.settle = undefined;
@@ -181,11 +176,10 @@ class Launcher {
     this.updateRef();
   }
 
-  private end(id: number, entry: Entry, end: ProcessEnd, error?: Error): void {
+  private end(id: string, entry: Entry, end: ProcessEnd, error?: Error): void {
     if (entry.ended) return;
     entry.ended = end;
     this.entries.delete(id);
-    this.byToken.delete(entry.token);
     entry.stream?.destroy();
     entry.settle?.reject(
       error ?? new Error(end.reason ?? `process exited (${end.signal ?? `code ${end.code}`})`),
