@@ -3,9 +3,9 @@
 // complete, and once the file is fixed `--retry-errors` plays it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { cliPath } from '../helpers/paths.js';
 import {
   assertExactlyOnce,
@@ -17,7 +17,6 @@ import {
 } from './helpers.js';
 
 const scratch = scratchDir('corrupt');
-after(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('a task folder with corrupt files', () => {
   it('records each with a message naming it, completes the others, and retries once fixed', () => {

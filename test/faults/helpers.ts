@@ -8,10 +8,12 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { generateTasks, loadSettings } from '../../src/tasks/index.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -19,8 +21,11 @@ import { repoRoot } from '../helpers/paths.js';
 /** cpython starts in milliseconds; pyodide is the fallback where python3 is missing. */
 export const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
 
+/** A scratch folder for one test file, removed when the file's tests are done. */
 export function scratchDir(name: string): string {
-  return mkdtempSync(join(tmpdir(), `alr-faults-${name}-`));
+  const dir = mkdtempSync(join(tmpdir(), `alr-faults-${name}-`));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 /** A task folder with `count` Easy knapsack tasks (the reference's easy_100 settings). */

@@ -3,9 +3,9 @@
 // next step runs in a fresh process; and a whole run whose interpreters are killed at random
 // moments still writes every episode exactly once.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
 import { loadBenchmarkConfig } from '../../src/runner/config.js';
 import { listFamilyTasks } from '../../src/runner/list-tasks.js';
@@ -16,7 +16,6 @@ import { childPids as childrenOf } from '../../src/util/process-tree.js';
 import { assertExactlyOnce, backend, knapsackTasks, scratchDir, taskIds, writeConfig } from './helpers.js';
 
 const scratch = scratchDir('interp');
-after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /**
  * The innermost processes below this one: the interpreters themselves (under bubblewrap, if any),

@@ -3,9 +3,9 @@
 // against the policy server's fault injection retries, finishes every episode exactly once, and
 // when the endpoint stays down records clear errors that a re-run with --retry-errors completes.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { MODEL_FAILURES_ENDING_EPISODE } from '../../src/agent/run-episode.js';
 import { type Fault, type FaultPlan, startPolicyServer } from '../../src/models/index.js';
 import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
@@ -29,7 +29,6 @@ before(() => {
   tasksDir = knapsackTasks(join(scratch, 'tasks'), 2);
   ids = taskIds(tasksDir);
 });
-after(() => rmSync(scratch, { recursive: true, force: true }));
 
 // Fast retries so that a burst costs milliseconds; the request timeout is the smallest allowed.
 const FAST_RETRY = ['backoff_base_s: 0.01', 'backoff_max_s: 0.05', 'jitter_s: 0', 'timeout_s: 1'];

@@ -4,7 +4,7 @@
 // each task once.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startPolicyServer } from '../../src/models/index.js';
@@ -24,7 +24,6 @@ const TASKS = 40;
 /** Each model turn waits this long, so that episodes last long enough to be cut in the middle. */
 const LATENCY_MS = 100;
 const scratch = scratchDir('sigkill');
-after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Seeded uniform numbers in [0, 1) (mulberry32), so that a failing schedule can be replayed. */
 function seeded(seed: number): () => number {

@@ -3,9 +3,8 @@
 // every episode written before is whole, and the same command then finishes the rest exactly once.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { cliPath } from '../helpers/paths.js';
 import {
   assertExactlyOnce,
@@ -17,7 +16,6 @@ import {
 } from './helpers.js';
 
 const scratch = scratchDir('write');
-after(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('a trace write that fails midway', () => {
   it('stops the run clearly; a re-run completes every episode once', () => {
