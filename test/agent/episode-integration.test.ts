@@ -10,7 +10,7 @@ import { ScriptedPolicy } from '../../src/models/index.js';
 import { pyJsonDumps } from '../../src/python/json.js';
 import { createSandbox, type RuntimeMode, type Sandbox } from '../../src/sandbox/index.js';
 import { createEnvironment, loadTask } from '../../src/tasks/index.js';
-import { hasSharedFixtures, referenceFixtures } from '../helpers/paths.js';
+import { referenceFixtures } from '../helpers/paths.js';
 import { CannedModel, fence } from './fakes.js';
 
 const taskFile = join(
@@ -21,7 +21,6 @@ const taskFile = join(
   'knapsack',
   'knapsack-0000000000.json',
 );
-const skip = hasSharedFixtures() ? false : 'the shared reference fixtures are not present';
 
 let sandbox: Sandbox;
 before(() => {
@@ -45,9 +44,7 @@ const cannedTurns = () =>
     `Done.\n${fence('finish()')}`,
   ]);
 
-test('persistent runtime: names survive, the globals message lists them, tools really run', {
-  skip,
-}, async () => {
+test('persistent runtime: names survive, the globals message lists them, tools really run', async () => {
   const model = cannedTurns();
   const { outcome, environment } = await episode('persistent', model);
   assert.equal(outcome.stopReason, 'finish_tool');
@@ -69,7 +66,7 @@ test('persistent runtime: names survive, the globals message lists them, tools r
   assert.equal(outcome.evaluation.metrics.inspected_count, 1);
 });
 
-test('stateless runtime: the same second step fails with a NameError the model sees', { skip }, async () => {
+test('stateless runtime: the same second step fails with a NameError the model sees', async () => {
   const model = cannedTurns();
   const { outcome } = await episode('stateless', model);
   assert.ok(model.requests.every((r) => !r.some((m) => m.content.startsWith('Python interpreter globals'))));
@@ -85,7 +82,7 @@ test('stateless runtime: the same second step fails with a NameError the model s
 });
 
 for (const runtime of ['persistent', 'stateless'] as const) {
-  test(`scripted-${runtime} plays a whole knapsack episode in its own runtime`, { skip }, async () => {
+  test(`scripted-${runtime} plays a whole knapsack episode in its own runtime`, async () => {
     const { outcome } = await episode(runtime, new ScriptedPolicy(`scripted-${runtime}`));
     assert.equal(outcome.stopReason, 'finish_tool');
     assert.ok(outcome.evaluation.score >= 0.8, `score ${outcome.evaluation.score}`);

@@ -1,7 +1,8 @@
 // analyzeCode: Python's own ast over many blocks in one request, on both backends.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyzeCode, cpythonAvailable } from '../../src/sandbox/index.js';
+import { analyzeCode } from '../../src/sandbox/index.js';
+import { backendAvailable } from './helpers.js';
 
 const BLOCKS = [
   'import json, os.path as p\nfrom math import sqrt\nids = json.loads(list_items())\nfor i in ids[:3]:\n    info[i] = inspect(i)',
@@ -14,7 +15,7 @@ const BLOCKS = [
 
 for (const backend of ['pyodide', 'cpython'] as const) {
   test(`analyzeCode reports bound, loaded, imported and free names (${backend})`, async (t) => {
-    if (backend === 'cpython' && !cpythonAvailable()) return t.skip('python3 not found');
+    if (!backendAvailable(t, backend)) return;
     const [a, b, c, d, e, f] = await analyzeCode(BLOCKS, { backend });
     assert.deepEqual(a, {
       parsed: true,

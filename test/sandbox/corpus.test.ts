@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import { pyJsonDumps } from '../../src/python/index.js';
 import type { RuntimeMode, StepResult } from '../../src/sandbox/index.js';
 import { createEnvironment, loadTask } from '../../src/tasks/index.js';
-import { hasSharedFixtures, referenceFixtures } from '../helpers/paths.js';
+import { referenceFixtures } from '../helpers/paths.js';
 import { BACKENDS, backendAvailable, sandboxFor, shutdownSandboxes } from './helpers.js';
 
 interface CorpusStep {
@@ -32,17 +32,14 @@ export function observationOf(result: StepResult): string {
 }
 
 const corpusPath = join(referenceFixtures, 'interpreter-corpus.json');
-const cases: CorpusCase[] = hasSharedFixtures()
-  ? (JSON.parse(readFileSync(corpusPath, 'utf8')) as { cases: CorpusCase[] }).cases
-  : [];
+const cases: CorpusCase[] = (JSON.parse(readFileSync(corpusPath, 'utf8')) as { cases: CorpusCase[] }).cases;
 
 after(shutdownSandboxes);
 
 for (const backend of BACKENDS) {
   describe(`shared interpreter corpus on ${backend}`, { concurrency: false }, () => {
-    test('the corpus is present', (t) => {
-      if (!hasSharedFixtures()) t.skip('shared fixtures not found');
-      else assert.ok(cases.length >= 20);
+    test('the corpus is present', () => {
+      assert.ok(cases.length >= 20);
     });
     for (const c of cases) {
       test(c.id, async (t) => {

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { cpythonAvailable } from '../../src/sandbox/index.js';
-import { cliPath, hasSharedFixtures, referenceFixtures } from '../helpers/paths.js';
+import { cliPath, referenceFixtures } from '../helpers/paths.js';
+import { backendAvailable } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'alr-exec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +18,7 @@ function exec(args: string[]) {
 
 for (const backend of ['pyodide', 'cpython'] as const) {
   test(`alr exec runs every step and prints the evaluation (${backend})`, (t) => {
-    if (!hasSharedFixtures()) return t.skip('shared fixtures not found');
-    if (backend === 'cpython' && !cpythonAvailable()) return t.skip('python3 not found');
+    if (!backendAvailable(t, backend)) return;
     const steps = join(dir, `steps-${backend}.json`);
     writeFileSync(
       steps,

@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { bubblewrapAvailable, cpythonAvailable } from '../../src/sandbox/index.js';
 import { repoRoot } from '../helpers/paths.js';
 import { requireSystemDep } from '../helpers/system-deps.js';
-import { fakeTools, sandboxFor, shutdownSandboxes } from './helpers.js';
+import { backendAvailable, fakeTools, sandboxFor, shutdownSandboxes } from './helpers.js';
 
 const SECRET = `alr-iso-${randomBytes(6).toString('hex')}`;
 process.env.ALR_ISOLATION_SECRET = SECRET;
@@ -21,7 +21,7 @@ after(async () => {
 for (const backend of ['pyodide', 'cpython'] as const) {
   test(`under bubblewrap the ${backend} interpreter sees only its own files`, async (t) => {
     if (!requireSystemDep(t, 'bubblewrap', bubblewrapAvailable())) return;
-    if (backend === 'cpython' && !cpythonAvailable()) return t.skip('python3 not found');
+    if (!backendAvailable(t, backend)) return;
     const sandbox = sandboxFor(backend, { isolation: 'bubblewrap' });
     const session = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools });
     try {
@@ -38,7 +38,7 @@ for (const backend of ['pyodide', 'cpython'] as const) {
 }
 
 test('without an OS sandbox the cpython backend still scrubs the environment and confines writes', async (t) => {
-  if (!cpythonAvailable()) return t.skip('python3 not found');
+  if (!requireSystemDep(t, 'python3', cpythonAvailable())) return;
   const sandbox = sandboxFor('cpython', { isolation: 'none' });
   const session = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools });
   const target = join(outside, 'escape.txt');
@@ -61,7 +61,7 @@ test('without an OS sandbox the cpython backend still scrubs the environment and
 
 for (const backend of ['pyodide', 'cpython'] as const) {
   test(`nothing of one episode reaches the next (${backend})`, async (t) => {
-    if (backend === 'cpython' && !cpythonAvailable()) return t.skip('python3 not found');
+    if (!backendAvailable(t, backend)) return;
     const sandbox = sandboxFor(backend, { poolSize: 2 });
     const first = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools });
     const setup = await first.step(

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { exactMean } from '../../src/stats/index.js';
 import { cliPath } from '../helpers/paths.js';
-import { hasParity, parityCases } from './data.js';
+import { parityCases } from './data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'alr-stats-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,9 +22,7 @@ function writeInput(name: string, content: unknown): string {
   return path;
 }
 
-test('alr stats --compat reference reproduces the fixture intervals and test', {
-  skip: !hasParity && 'no fixtures',
-}, () => {
+test('alr stats --compat reference reproduces the fixture intervals and test', () => {
   for (const c of parityCases().filter((x) => ['n13-ties', 'n100-knapsack', 'n5-all-equal'].includes(x.id))) {
     const result = run([writeInput(`${c.id}.json`, { a: c.a, b: c.b }), '--compat', 'reference']);
     assert.equal(result.status, 0, result.stderr);
@@ -51,9 +49,7 @@ test('alr stats --compat reference reproduces the fixture intervals and test', {
   }
 });
 
-test('alr stats --scale auto applies the percent scaling of the table script', {
-  skip: !hasParity && 'no fixtures',
-}, () => {
+test('alr stats --scale auto applies the percent scaling of the table script', () => {
   const c = parityCases().find((x) => x.id === 'n5-fraction');
   assert.ok(c);
   const result = run([

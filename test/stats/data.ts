@@ -1,5 +1,5 @@
 // Loaders for the reference statistics fixture and the held-out vectors of test/data/stats.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { referenceFixtures, testData } from '../helpers/paths.js';
 
@@ -44,8 +44,6 @@ export const parityPath = join(referenceFixtures, 'stats-parity.json');
 export function parityCases(): ParityCase[] {
   return (JSON.parse(readFileSync(parityPath, 'utf8'), revive) as { cases: ParityCase[] }).cases;
 }
-
-export const hasParity = existsSync(parityPath);
 
 export interface Heldout {
   wilcoxon: { kind: string; a: number[]; b: number[]; statistic: number; pvalue: number; method: string }[];

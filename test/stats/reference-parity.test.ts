@@ -3,12 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe as suite, test } from 'node:test';
 import { bootstrapMeanCI, describe, scaleScores, wilcoxon } from '../../src/stats/index.js';
-import { closeRelative, hasParity, parityCases } from './data.js';
+import { closeRelative, parityCases } from './data.js';
 
-const skip = hasParity ? false : 'shared reference fixtures are not present (set ALR_SHARED_DIR)';
-const cases = hasParity ? parityCases() : [];
+const cases = parityCases();
 
-suite('stats parity with the reference fixture', { skip }, () => {
+suite('stats parity with the reference fixture', () => {
   test('the fixture holds every branch of the Wilcoxon test', () => {
     const methods = new Set(cases.map((c) => c.expected.wilcoxon.method));
     assert.deepEqual([...methods].sort(), ['asymptotic', 'exact', 'permutation']);

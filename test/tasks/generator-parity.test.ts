@@ -4,14 +4,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { generateTasks, loadSettings } from '../../src/tasks/index.js';
-import { cliPath, hasSharedFixtures, referenceFixtures } from '../helpers/paths.js';
+import { cliPath, referenceFixtures } from '../helpers/paths.js';
 import { tempDir, withoutVolatileLines } from './helpers.js';
 
 // Every recorded reference task file must come out byte-identical (apart from its timestamp) when
 // the whole config beside it is generated with the reference's global stream emulated as Random(0).
 
 const taskSets = join(referenceFixtures, 'task-sets');
-const setNames = hasSharedFixtures() ? readdirSync(taskSets).sort() : [];
+const setNames = readdirSync(taskSets).sort();
 
 function fixtureFiles(setDir: string): string[] {
   const files: string[] = [];
@@ -41,9 +41,8 @@ function compareSet(setDir: string, outDir: string): number {
   return compared;
 }
 
-test('reference task fixtures are present', (t) => {
-  if (!hasSharedFixtures()) t.skip(`no reference fixtures at ${referenceFixtures}`);
-  else assert.ok(setNames.length >= 5, `expected the five task sets, found ${setNames.join(', ')}`);
+test('reference task fixtures are present', () => {
+  assert.ok(setNames.length >= 5, `expected the five task sets, found ${setNames.join(', ')}`);
 });
 
 for (const name of setNames) {
@@ -60,7 +59,6 @@ for (const name of setNames) {
 }
 
 test('the CLI reproduces a reference task set', (t) => {
-  if (!hasSharedFixtures()) return t.skip('no reference fixtures');
   const setDir = join(taskSets, 'hard');
   const out = tempDir(t);
   const result = spawnSync(
