@@ -3,8 +3,8 @@
 // the thinking never runs, the thinking lands in the trace, context-length errors end the episode.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { buildTrace, runEpisode } from '../../src/agent/index.js';
 import type { EpisodeInput } from '../../src/agent/episode-types.js';
+import { buildTrace, runEpisode } from '../../src/agent/index.js';
 import {
   type ContextLengthWording,
   type Fault,
