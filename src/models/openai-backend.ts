@@ -218,7 +218,7 @@ export class OpenAIModel implements Model {
     // model may then send `content: null` when it never got to an answer.
     const reasoning = reasoningOf(choice?.message);
     const rawContent = choice?.message?.content ?? choice?.text;
-    const content = rawContent === null && reasoning !== undefined ? '' : rawContent;
+    const content = (rawContent ?? null) === null && reasoning !== undefined ? '' : rawContent;
     if (typeof content !== 'string')
       throw new MalformedResponseError('the first choice has no message content');
     const withReasoning = reasoning === undefined ? {} : { reasoning };
