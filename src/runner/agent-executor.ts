@@ -9,8 +9,8 @@ import { buildResult, buildTrace, loadPromptPack, type PromptPack, runEpisode } 
 import { createModel, type Model } from '../models/index.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createEnvironment, loadTask } from '../tasks/index.js';
-import type { AgentExecutor, EpisodeJob, EpisodeOutput, ExecutorFactory } from './episode.js';
 import { requestExtraBody } from './config.js';
+import type { AgentExecutor, EpisodeJob, EpisodeOutput, ExecutorFactory } from './episode.js';
 import { modelKindOf } from './run-metadata.js';
 
 /** Interpreter processes kept started ahead of need, per agent. */
