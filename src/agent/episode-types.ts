@@ -15,7 +15,14 @@ export type GlobalsMessagePolicy = 'always' | 'persistent' | 'never';
  */
 export type AgentCompat = 'default' | 'reference';
 
-export type StopReason = 'finish_tool' | 'max_turns' | 'timeout' | 'token_budget' | 'error';
+/** `context_exceeded`: the conversation no longer fits the model's context window (see maxContextTokens). */
+export type StopReason =
+  | 'finish_tool'
+  | 'max_turns'
+  | 'timeout'
+  | 'token_budget'
+  | 'context_exceeded'
+  | 'error';
 
 export interface EpisodeInput {
   environment: Environment;
@@ -29,6 +36,11 @@ export interface EpisodeInput {
   maxToolCalls?: number;
   /** Stop once the episode's total tokens reach this many (checked after every turn). */
   tokenBudget?: number;
+  /**
+   * End the episode (stop reason `context_exceeded`) instead of sending a request whose prompt, counted
+   * with the Qwen3 chat template, plus `requestOptions.maxTokens` would exceed this many tokens.
+   */
+  maxContextTokens?: number;
   /** Wall-clock limit of the whole episode; the step in flight is abandoned. */
   timeoutMs?: number;
   /** Sampling options sent with every request (the signal is the episode's own). */
@@ -52,6 +64,8 @@ export interface TraceMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
   transient?: true;
+  /** An assistant message's thinking, kept out of `content` and of the history sent back. */
+  reasoning?: string;
 }
 
 export interface EpisodeOutcome {
@@ -62,7 +76,7 @@ export interface EpisodeOutcome {
   stopReason: StopReason;
   /** Ended by the agent (finish tool). */
   terminated: boolean;
-  /** Cut off by a limit (turns, time, tokens). */
+  /** Cut off by a limit (turns, time, tokens, context window). */
   truncated: boolean;
   /** Ended because `signal` was aborted; the runner should usually not write a result for it. */
   aborted: boolean;

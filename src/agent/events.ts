@@ -5,13 +5,14 @@ import type { TokenUsage } from '../models/model.js';
 import type { SandboxIncident, ToolCallRecord } from '../sandbox/interpreter.js';
 import type { Observation } from './fixed-messages.js';
 
-export type FinishReason = 'finish_tool' | 'max_turns' | 'error' | 'token_budget';
+export type FinishReason = 'finish_tool' | 'max_turns' | 'error' | 'token_budget' | 'context_exceeded';
 
 /** A StepEvent's interpreter_result: the observation, `{error}` for several blocks, or null. */
 export type StepInterpreterResult = Observation | { error: string } | null;
 
 export interface StepEventData {
   turn: number;
+  /** The reply's answer (in 'default' compat without its thinking; in 'reference' compat as sent). */
   assistant_text: string;
   code: string | null;
   interpreter_result: StepInterpreterResult;
@@ -30,6 +31,8 @@ export interface StepEventData {
   /** Time the interpreter spent on the step; null when nothing ran. */
   duration_ms: number | null;
   incidents: SandboxIncident[];
+  /** The reply's thinking (a reasoning model's separate field or leading `<think>` block); absent when none. */
+  reasoning?: string;
 }
 
 export interface EventDataByType {

@@ -19,7 +19,10 @@ export function systemPrompts(
   const prompts = [pack.system, persistent ? pack.runtime_persistent : pack.runtime_stateless];
   const fewShot = persistent ? pack.few_shot_persistent : pack.few_shot_stateless;
   if (fewShot) prompts.push(fewShot);
-  prompts.push(renderToolPrompt(environment.tools(), maxToolCalls));
+  let toolPrompt = renderToolPrompt(environment.tools(), maxToolCalls);
+  // The note explains the limit, so it only follows a limit sentence (which ends with a newline).
+  if (maxToolCalls !== undefined && pack.tool_limit_note) toolPrompt += pack.tool_limit_note;
+  prompts.push(toolPrompt);
   return prompts;
 }
 

@@ -3,6 +3,8 @@
 // limit. Model and sandbox failures become turns the model sees; the episode itself never throws
 // once it has started (bad prompt packs throw InputError before the first event).
 import type { ChatMessage, Completion, TokenUsage } from '../models/model.js';
+import { ContextLengthError } from '../models/retry.js';
+import { countRequestTokens } from '../models/usage.js';
 import type { StepResult } from '../sandbox/interpreter.js';
 import type { TaskResult } from '../tasks/environment.js';
 import { InputError } from '../util/errors.js';
@@ -20,12 +22,16 @@ import {
 } from './fixed-messages.js';
 import { goalPrompt, initialMessages, systemPrompts } from './message-stack.js';
 import { defaultPromptPack } from './prompts/prompt-pack.js';
+import { splitReply } from './reasoning.js';
 import { monotonicSeconds, utcIso } from './time.js';
 
 export const DEFAULT_MAX_TURNS = 40;
 
 /** Raised inside the loop when the episode's time is up or its signal was aborted. */
 class EpisodeInterrupted extends Error {}
+
+/** Raised inside the loop when the next request cannot fit the model's context window. */
+class ContextExceeded extends Error {}
 
 /** Awaits `promise` unless `signal` aborts first; a late rejection of `promise` is swallowed. */
 function unlessStopped<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -68,6 +74,7 @@ function checkLimits(input: EpisodeInput): void {
   positiveInt(input.maxTurns, 'maxTurns');
   positiveInt(input.maxToolCalls, 'maxToolCalls');
   positiveInt(input.tokenBudget, 'tokenBudget');
+  positiveInt(input.maxContextTokens, 'maxContextTokens');
   if (input.timeoutMs !== undefined && !(input.timeoutMs > 0)) {
     throw new InputError(`timeoutMs must be positive, got ${input.timeoutMs}`, undefined, 'timeoutMs');
   }
@@ -155,6 +162,14 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
       messages.push({ role: 'user', content: sentGlobals, transient: true });
     }
 
+    if (input.maxContextTokens !== undefined) {
+      const needed = countRequestTokens(request) + (input.requestOptions?.maxTokens ?? 0);
+      if (needed > input.maxContextTokens)
+        throw new ContextExceeded(
+          `the next request needs ${needed} tokens (prompt${input.requestOptions?.maxTokens ? ' + max_tokens' : ''}, Qwen3-counted), more than max_context_tokens ${input.maxContextTokens}`,
+        );
+    }
+
     const callStartedAt = Date.now();
     let completion: Completion;
     try {
@@ -164,6 +179,9 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
       );
     } catch (error) {
       if (error instanceof EpisodeInterrupted) throw error;
+      // Retrying cannot make the conversation shorter: the episode ends (the reference plays on).
+      if (compat === 'default' && error instanceof ContextLengthError)
+        throw new ContextExceeded(error.message);
       const message = llmCallFailedMessage(error);
       emit('ErrorEvent', { error: message });
       appendUser(message);
@@ -195,13 +213,19 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
 
     total = addUsage(total, usage);
     emitModelEvents(callStartedAt, usage);
-    history.push({ role: 'assistant', content: completion.text });
-    messages.push({ role: 'assistant', content: completion.text });
+    // By default the thinking is split off: only the answer is parsed for code and sent back in the
+    // history (as reasoning parsers and Qwen3's template do). The reference parses content as is.
+    const { reasoning, answer } =
+      compat === 'default'
+        ? splitReply(completion.text, completion.reasoning)
+        : { reasoning: null, answer: completion.text };
+    history.push({ role: 'assistant', content: answer });
+    messages.push({ role: 'assistant', content: answer, ...(reasoning !== null && { reasoning }) });
 
-    const blocks = extractCodeBlocks(completion.text);
+    const blocks = extractCodeBlocks(answer);
     const step: StepEventData = {
       turn,
-      assistant_text: completion.text,
+      assistant_text: answer,
       code: null,
       interpreter_result: null,
       token_usage: usage,
@@ -212,6 +236,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
       error_type: null,
       duration_ms: null,
       incidents: [],
+      ...(reasoning !== null && { reasoning }),
     };
 
     if (blocks.length > 1) {
@@ -270,7 +295,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
     }
     if (stopReason === undefined) finish('max_turns');
   } catch (error) {
-    if (error instanceof EpisodeInterrupted) {
+    if (error instanceof ContextExceeded) {
+      emit('ErrorEvent', { error: error.message });
+      finish('context_exceeded');
+    } else if (error instanceof EpisodeInterrupted) {
       // Like the reference's cancellation: no FinishEvent.
       stopReason = timedOut ? 'timeout' : 'error';
       aborted = !timedOut;
@@ -310,7 +338,11 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
     error: finalReason === 'timeout' ? '' : failure,
     stopReason: finalReason,
     terminated: finalReason === 'finish_tool',
-    truncated: finalReason === 'max_turns' || finalReason === 'timeout' || finalReason === 'token_budget',
+    truncated:
+      finalReason === 'max_turns' ||
+      finalReason === 'timeout' ||
+      finalReason === 'token_budget' ||
+      finalReason === 'context_exceeded',
     aborted,
     evaluation,
     events,

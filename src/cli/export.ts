@@ -17,6 +17,7 @@ interface ExportFlags {
   valFraction?: string;
   seed?: string;
   transient: string;
+  reasoning?: string;
   stats?: boolean;
   json?: boolean;
 }
@@ -69,6 +70,10 @@ export function register(program: Command): void {
       'globals messages of earlier turns: keep (before the reply they preceded) | drop',
       'keep',
     )
+    .option(
+      '--reasoning <policy>',
+      "reasoning models' thinking: drop (answers only) | keep (<think>…</think> before each answer, as Qwen3 renders it)",
+    )
     .option('--stats', 'print Table 1 statistics of the inputs instead of exporting')
     .option('--json', 'with --stats: print JSON')
     .action(async (inputs: string[], flags: ExportFlags) => {
@@ -105,6 +110,7 @@ export function register(program: Command): void {
         valFraction: compat === 'reference' ? 0 : parseNumber('--val-fraction', flags.valFraction, false),
         seed: parseNumber('--seed', flags.seed, true),
         transient: oneOf('--transient', flags.transient, ['keep', 'drop'] as const),
+        reasoning: oneOf('--reasoning', flags.reasoning, ['drop', 'keep'] as const),
       });
       for (const s of outcome.skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
       const parts = [`${outcome.train} training examples`];

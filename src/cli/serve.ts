@@ -23,8 +23,19 @@ export function register(program: Command): void {
       'token usage reported: qwen3 (exact Qwen3 counts) or approximate (about 4 characters per token; cheap, for load tests)',
       'qwen3',
     )
+    .option(
+      '--reasoning <style>',
+      'answer like a reasoning model: separate (thinking in reasoning_content) or inline (<think>…</think> in content)',
+    )
     .action(
-      async (opts: { policy: string; port: string; host: string; latencyMs: string; usage: string }) => {
+      async (opts: {
+        policy: string;
+        port: string;
+        host: string;
+        latencyMs: string;
+        usage: string;
+        reasoning?: string;
+      }) => {
         const { isPolicyName, POLICY_NAMES, startPolicyServer } = await import('../models/index.js');
         if (!isPolicyName(opts.policy))
           throw new InputError(`unknown policy '${opts.policy}' (known: ${POLICY_NAMES.join(', ')})`);
@@ -33,9 +44,19 @@ export function register(program: Command): void {
         if (opts.usage !== 'qwen3' && opts.usage !== 'approximate')
           throw new InputError(`--usage must be qwen3 or approximate, got '${opts.usage}'`);
         const usage = opts.usage;
+        const reasoning = opts.reasoning;
+        if (reasoning !== undefined && reasoning !== 'separate' && reasoning !== 'inline')
+          throw new InputError(`--reasoning must be separate or inline, got '${reasoning}'`);
         let server: Awaited<ReturnType<typeof startPolicyServer>>;
         try {
-          server = await startPolicyServer({ policy: opts.policy, port, host: opts.host, latencyMs, usage });
+          server = await startPolicyServer({
+            policy: opts.policy,
+            port,
+            host: opts.host,
+            latencyMs,
+            usage,
+            ...(reasoning && { reasoning }),
+          });
         } catch (err) {
           throw new InputError(`cannot listen on ${opts.host}:${port}: ${(err as Error).message}`);
         }

@@ -19,6 +19,8 @@ export interface CacheRequest {
 
 export interface CachedResponse {
   text: string;
+  /** Reasoning returned beside the answer; stored as the message's `reasoning_content`. */
+  reasoning?: string;
   finishReason: string;
   usage: TokenUsage;
 }
@@ -55,7 +57,11 @@ export function completionJson(model: string, response: CachedResponse): Record<
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: response.text },
+        message: {
+          role: 'assistant',
+          content: response.text,
+          ...(response.reasoning !== undefined && { reasoning_content: response.reasoning }),
+        },
         finish_reason: response.finishReason,
       },
     ],
@@ -65,7 +71,11 @@ export function completionJson(model: string, response: CachedResponse): Record<
 
 function fromCompletionJson(value: unknown): CachedResponse | undefined {
   const v = value as {
-    choices?: { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown }[];
+    choices?: {
+      message?: { content?: unknown; reasoning_content?: unknown };
+      text?: unknown;
+      finish_reason?: unknown;
+    }[];
     usage?: Partial<TokenUsage> | null;
   };
   const choice = v?.choices?.[0];
@@ -75,8 +85,10 @@ function fromCompletionJson(value: unknown): CachedResponse | undefined {
   const usage = v.usage ?? {};
   const prompt = Number(usage.prompt_tokens ?? 0);
   const completion = Number(usage.completion_tokens ?? 0);
+  const reasoning = choice.message?.reasoning_content;
   return {
     text: content,
+    ...(typeof reasoning === 'string' && { reasoning }),
     finishReason: typeof choice.finish_reason === 'string' ? choice.finish_reason : 'unknown',
     usage: {
       prompt_tokens: prompt,

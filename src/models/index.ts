@@ -10,10 +10,23 @@ export { cacheKey, cachePayload, ResponseCache } from './cache.js';
 export type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 export type { HttpCompletion, OpenAIModelOptions } from './openai-backend.js';
 export { OpenAIModel, resolveBaseUrl } from './openai-backend.js';
-export type { Fault, FaultPlan, PolicyServer, PolicyServerOptions } from './policy-server.js';
-export { startPolicyServer } from './policy-server.js';
+export type {
+  ContextLengthWording,
+  Fault,
+  FaultPlan,
+  PolicyServer,
+  PolicyServerOptions,
+  ReasoningStyle,
+} from './policy-server.js';
+export { startPolicyServer, THINKING_DRAFT_MARKER, thinkingFor } from './policy-server.js';
 export { ReplayModel, readRecordedTurns, resolveTracePath } from './replay.js';
-export { MalformedResponseError, ModelCallError, RequestTimeoutError } from './retry.js';
+export {
+  ContextLengthError,
+  isContextLengthError,
+  MalformedResponseError,
+  ModelCallError,
+  RequestTimeoutError,
+} from './retry.js';
 export type { PolicyName } from './scripted/policy.js';
 export { isPolicyName, POLICY_NAMES, ScriptedPolicy } from './scripted/policy.js';
 export { Semaphore } from './semaphore.js';

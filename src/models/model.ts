@@ -11,7 +11,10 @@ export interface TokenUsage {
 }
 
 export interface Completion {
+  /** The answer: `content` as the server sent it (with any inline `<think>` block still in it). */
   text: string;
+  /** Reasoning the server returned beside the answer (`reasoning_content` or `reasoning`), if any. */
+  reasoning?: string;
   /** 'stop' for a normal end; anything else ('length', …) is handled as the reference does. */
   finishReason: string;
   usage: TokenUsage;

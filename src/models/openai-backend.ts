@@ -7,8 +7,10 @@ import { type CacheRequest, ResponseCache } from './cache.js';
 import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 import {
   backoffSeconds,
+  ContextLengthError,
   DEFAULT_RETRY_POLICY,
   describeError,
+  isContextLengthError,
   isRetryable,
   MalformedResponseError,
   ModelCallError,
@@ -135,6 +137,12 @@ export class OpenAIModel implements Model {
       } catch (err) {
         if (options.signal?.aborted) throw err;
         lastError = err;
+        if (isContextLengthError(err))
+          throw new ContextLengthError(
+            `the request does not fit the model's context window (${describeError(err)})`,
+            (err as { status?: number }).status,
+            { cause: err },
+          );
         if (!isRetryable(err)) {
           const status = (err as { status?: number }).status;
           throw new ModelCallError(
@@ -202,20 +210,30 @@ export class OpenAIModel implements Model {
     if (typeof response !== 'object' || response === null)
       throw new MalformedResponseError(`the endpoint returned ${typeof response} instead of a JSON object`);
     const r = response as {
-      choices?: { message?: { content?: unknown }; text?: unknown; finish_reason?: unknown }[];
+      choices?: {
+        message?: { content?: unknown; reasoning_content?: unknown; reasoning?: unknown };
+        text?: unknown;
+        finish_reason?: unknown;
+      }[];
       usage?: Partial<TokenUsage> | null;
     };
     if (!Array.isArray(r.choices) || r.choices.length === 0)
       throw new MalformedResponseError('the response has no choices');
     const choice = r.choices[0];
-    const content = choice?.message?.content ?? choice?.text;
+    // Reasoning parsers (vLLM, SGLang, DeepSeek) put the thinking beside the answer; a reasoning
+    // model may then send `content: null` when it never got to an answer.
+    const reasoning = reasoningOf(choice?.message);
+    const rawContent = choice?.message?.content ?? choice?.text;
+    const content = (rawContent ?? null) === null && reasoning !== undefined ? '' : rawContent;
     if (typeof content !== 'string')
       throw new MalformedResponseError('the first choice has no message content');
+    const withReasoning = reasoning === undefined ? {} : { reasoning };
     const finishReason = typeof choice?.finish_reason === 'string' ? choice.finish_reason : 'unknown';
     const u = r.usage;
     if (u && typeof u.prompt_tokens === 'number' && typeof u.completion_tokens === 'number') {
       return {
         text: content,
+        ...withReasoning,
         finishReason,
         usage: {
           prompt_tokens: u.prompt_tokens,
@@ -225,8 +243,26 @@ export class OpenAIModel implements Model {
         },
       };
     }
-    return { text: content, finishReason, usage: estimatedUsage(messages, content), usageEstimated: true };
+    // Without server usage, count the reasoning too, as the model generated it (Qwen3's layout).
+    const generated = reasoning === undefined ? content : `<think>\n${reasoning}\n</think>\n\n${content}`;
+    return {
+      text: content,
+      ...withReasoning,
+      finishReason,
+      usage: estimatedUsage(messages, generated),
+      usageEstimated: true,
+    };
   }
+}
+
+/** `reasoning_content` (vLLM, SGLang, DeepSeek) or `reasoning` (newer vLLM, OpenRouter), when non-empty. */
+function reasoningOf(
+  message: { reasoning_content?: unknown; reasoning?: unknown } | undefined,
+): string | undefined {
+  for (const value of [message?.reasoning_content, message?.reasoning]) {
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return undefined;
 }
 
 /** Waits for `sleeping`, or rejects as soon as `signal` aborts (a caller never waits out a backoff). */

@@ -15,7 +15,46 @@ export type Fault =
   | { kind: 'empty-choices' }
   | { kind: 'truncated' }
   | { kind: 'length' }
-  | { kind: 'no-usage' };
+  | { kind: 'no-usage' }
+  /** HTTP 400 saying the prompt exceeds the context window, in one server's wording. */
+  | { kind: 'context-length'; wording: ContextLengthWording }
+  /** Long thinking and then an answer without a code block (needs the `reasoning` option). */
+  | { kind: 'think-only' };
+
+export type ContextLengthWording = 'vllm' | 'sglang' | 'openai';
+
+/** The error bodies those servers send when a prompt does not fit (numbers are made up). */
+const CONTEXT_LENGTH_ERRORS: Record<ContextLengthWording, Record<string, unknown>> = {
+  vllm: {
+    object: 'error',
+    message:
+      "This model's maximum context length is 4096 tokens. However, you requested 5210 tokens (4698 in the messages, 512 in the completion). Please reduce the length of the messages or completion.",
+    type: 'BadRequestError',
+    param: null,
+    code: 400,
+  },
+  sglang: {
+    object: 'error',
+    message: "The input (5210 tokens) is longer than the model's context length (4096 tokens).",
+    type: 'BadRequestError',
+    param: null,
+    code: 400,
+  },
+  openai: {
+    message:
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
+    type: 'invalid_request_error',
+    param: 'messages',
+    code: 'context_length_exceeded',
+  },
+};
+
+/**
+ * How the server imitates a reasoning model: `separate` sends the thinking in `reasoning_content`
+ * (a server with a reasoning parser), `inline` as `<think>…</think>` before the answer in `content`.
+ * The thinking drafts a fenced code block that must never run.
+ */
+export type ReasoningStyle = 'separate' | 'inline';
 
 export interface FaultPlan {
   /** Fault of each request by 0-based index (null or missing = answer normally). */
@@ -35,6 +74,29 @@ export interface PolicyServerOptions {
   faults?: FaultPlan;
   /** 'qwen3' (default): exact Qwen3 counts; 'approximate': ~4 characters per token, far cheaper. */
   usage?: 'qwen3' | 'approximate';
+  /** Answer like a reasoning model (thinking before the policy's reply); default: no thinking. */
+  reasoning?: ReasoningStyle;
+}
+
+/** Marker printed by the draft block inside the thinking: if it ever shows up, thinking code ran. */
+export const THINKING_DRAFT_MARKER = 'draft-from-thinking';
+
+/** Thinking text for a reply: it weighs the turn and drafts a block (with finish()) it then drops. */
+export function thinkingFor(reply: string, long = false): string {
+  const lines = [
+    'Let me think about what the last output tells me before writing the block.',
+    'A first draft could be:',
+    '```python',
+    `print("${THINKING_DRAFT_MARKER}")`,
+    'finish()',
+    '```',
+    'No: finishing now would be premature. I will follow the plan below instead.',
+  ];
+  if (long)
+    for (let i = 0; i < 40; i++)
+      lines.push(`Option ${i + 1}: weigh it against the capacity left, then discard it.`);
+  lines.push(`Plan: ${reply.split('\n')[0] ?? ''}`);
+  return lines.join('\n');
 }
 
 export interface PolicyServer {
@@ -136,6 +198,10 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
       return;
     }
     if (fault?.kind === 'stall') return; // never answer; the client's timeout must fire
+    if (fault?.kind === 'context-length') {
+      sendJson(res, 400, { error: CONTEXT_LENGTH_ERRORS[fault.wording] });
+      return;
+    }
     if (fault?.kind === 'status') {
       const headers: Record<string, string> =
         fault.retryAfterS !== undefined ? { 'retry-after': String(fault.retryAfterS) } : {};
@@ -170,8 +236,16 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
       res.end('{"id": "chatcmpl-x", "choices": [');
       return;
     }
-    const text = policy.reply(messages);
-    const usage = (options.usage === 'approximate' ? approximateUsage : estimatedUsage)(messages, text);
+    const thinkOnly = fault?.kind === 'think-only';
+    const policyReply = policy.reply(messages);
+    const text = thinkOnly ? 'I need to think about this more before I write any code.' : policyReply;
+    const thinking = options.reasoning ? thinkingFor(policyReply, thinkOnly) : undefined;
+    const content =
+      thinking !== undefined && options.reasoning === 'inline'
+        ? `<think>\n${thinking}\n</think>\n\n${text}`
+        : text;
+    const generated = thinking === undefined ? text : `<think>\n${thinking}\n</think>\n\n${text}`;
+    const usage = (options.usage === 'approximate' ? approximateUsage : estimatedUsage)(messages, generated);
     const completion = {
       id: `chatcmpl-scripted-${index}`,
       object: 'chat.completion',
@@ -186,7 +260,12 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<P
           : [
               {
                 index: 0,
-                message: { role: 'assistant', content: text },
+                message: {
+                  role: 'assistant',
+                  content,
+                  ...(thinking !== undefined &&
+                    options.reasoning === 'separate' && { reasoning_content: thinking }),
+                },
                 finish_reason: fault?.kind === 'length' ? 'length' : 'stop',
               },
             ],

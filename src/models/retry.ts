@@ -45,6 +45,37 @@ export class ModelCallError extends Error {
   }
 }
 
+/**
+ * The request is longer than the model's context window. Never retried: the same conversation can
+ * only grow, so the episode ends instead (stop reason `context_exceeded`).
+ */
+export class ContextLengthError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ContextLengthError';
+  }
+}
+
+// The wordings of vLLM ("This model's maximum context length is N tokens. However, you requested
+// …", "… is longer than the maximum model length of N"), SGLang ("The input (N tokens) is longer than
+// the model's context length (M tokens)", "Requested token count exceeds the model's maximum context
+// length …") and OpenAI (code `context_length_exceeded`, "This model's maximum context length is …").
+const CONTEXT_LENGTH_WORDING =
+  /maximum context length|context length exceeded|context_length_exceeded|exceeds the model'?s? (maximum )?context|longer than the model'?s? (maximum )?context length|longer than the maximum model length/i;
+
+/** True for an HTTP 400 whose message or code says the prompt does not fit the context window. */
+export function isContextLengthError(err: unknown): boolean {
+  if (!(err instanceof APIError) || err.status !== 400) return false;
+  const code = (err as { code?: unknown }).code;
+  if (code === 'context_length_exceeded') return true;
+  const body = err.error === undefined ? '' : JSON.stringify(err.error);
+  return CONTEXT_LENGTH_WORDING.test(`${err.message} ${body}`);
+}
+
 const RETRYABLE_STATUS = new Set([408, 409, 429]);
 
 export function isRetryable(err: unknown): boolean {

@@ -33,9 +33,14 @@ export function countChatText(text: string): number {
 
 /** prompt = the rendered chat with the generation prompt; completion = the reply plus its end-of-turn token. */
 export function estimatedUsage(messages: readonly ChatMessage[], reply: string): TokenUsage {
-  const prompt_tokens = countChatText(renderQwen3Chat(messages, { addGenerationPrompt: true }));
+  const prompt_tokens = countRequestTokens(messages);
   const completion_tokens = countQwen3Tokens(reply) + 1;
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
+}
+
+/** Prompt tokens a Qwen3 server would count for a request with these messages. */
+export function countRequestTokens(messages: readonly ChatMessage[]): number {
+  return countChatText(renderQwen3Chat(messages, { addGenerationPrompt: true }));
 }
 
 /**

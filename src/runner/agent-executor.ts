@@ -9,6 +9,7 @@ import { buildResult, buildTrace, loadPromptPack, type PromptPack, runEpisode } 
 import { createModel, type Model } from '../models/index.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createEnvironment, loadTask } from '../tasks/index.js';
+import { requestExtraBody } from './config.js';
 import type { AgentExecutor, EpisodeJob, EpisodeOutput, ExecutorFactory } from './episode.js';
 import { modelKindOf } from './run-metadata.js';
 
@@ -36,6 +37,7 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
     backoffMaxS: llm.backoff_max_s,
     jitterS: llm.jitter_s,
     cacheEnabled: llm.cache_enabled,
+    extraBody: requestExtraBody(llm),
     ...(context.cacheDbPath &&
       llm.cache_enabled &&
       modelKindOf(llm.model) === 'http' && { cache: prepareCache(context.cacheDbPath) }),
@@ -66,6 +68,7 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
         maxTurns: config.max_turns,
         maxToolCalls: config.max_tool_calls ?? undefined,
         tokenBudget: agent.tokenBudget,
+        maxContextTokens: agent.maxContextTokens,
         timeoutMs: config.timeout_s * 1000,
         requestOptions: {
           ...(llm.temperature !== null && { temperature: llm.temperature }),

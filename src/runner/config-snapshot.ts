@@ -39,6 +39,8 @@ function agentSnapshot(agent: AgentConfig): Record<string, unknown> {
       jitter_s: pyFloat(llm.jitter_s),
       cache_enabled: llm.cache_enabled,
       base_url: llm.base_url,
+      extra_body: llm.extra_body,
+      thinking: llm.thinking,
     }),
     max_turns: agent.max_turns,
     timeout_s: pyFloat(agent.timeout_s),
@@ -49,6 +51,7 @@ function agentSnapshot(agent: AgentConfig): Record<string, unknown> {
     compat: agent.compat,
     prompts: agent.prompts,
     token_budget: agent.token_budget,
+    max_context_tokens: agent.max_context_tokens,
   });
 }
 
@@ -66,6 +69,7 @@ export function configSnapshot(config: BenchmarkConfig): Record<string, unknown>
     compat: config.compat,
     prompts: config.prompts,
     token_budget: config.token_budget,
+    max_context_tokens: config.max_context_tokens,
   });
 }
 

@@ -27,11 +27,51 @@ export const llmConfigSchema = z
     cache_enabled: z.boolean().default(true),
     /** Ours: the OpenAI-compatible endpoint for HTTP models (else the environment's settings). */
     base_url: z.string().min(1).optional(),
+    /** Ours: fields merged into every request body, e.g. `chat_template_kwargs: {enable_thinking: true}`. */
+    extra_body: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * Ours: Qwen3's thinking switch, sent as `chat_template_kwargs.enable_thinking`. YAML 1.1 reads a
+     * bare `on`/`off` as a boolean, so both spellings are accepted.
+     */
+    thinking: z
+      .union([z.enum(['on', 'off']), z.boolean()])
+      .transform((v) => (v === true || v === 'on' ? 'on' : 'off') as 'on' | 'off')
+      .optional(),
   })
   .refine((llm) => llm.backoff_max_s >= llm.backoff_base_s, {
     message: 'backoff_max_s must be >= backoff_base_s',
     path: ['backoff_max_s'],
-  });
+  })
+  .refine(
+    (llm) => {
+      const kwargs = llm.extra_body?.chat_template_kwargs as { enable_thinking?: unknown } | undefined;
+      return (
+        llm.thinking === undefined ||
+        kwargs?.enable_thinking === undefined ||
+        kwargs.enable_thinking === (llm.thinking === 'on')
+      );
+    },
+    {
+      message: 'thinking contradicts extra_body.chat_template_kwargs.enable_thinking; set only one of them',
+      path: ['thinking'],
+    },
+  );
+
+/** The extra request body of an LLM config: `extra_body` with the `thinking` switch merged in. */
+export function requestExtraBody(llm: {
+  extra_body?: Record<string, unknown>;
+  thinking?: 'on' | 'off';
+}): Record<string, unknown> | undefined {
+  if (llm.thinking === undefined) return llm.extra_body;
+  const kwargs = llm.extra_body?.chat_template_kwargs;
+  return {
+    ...llm.extra_body,
+    chat_template_kwargs: {
+      ...(kwargs !== null && typeof kwargs === 'object' ? kwargs : {}),
+      enable_thinking: llm.thinking === 'on',
+    },
+  };
+}
 
 export const GLOBALS_MESSAGE_MODES = ['always', 'persistent', 'never'] as const;
 export type GlobalsMessageMode = (typeof GLOBALS_MESSAGE_MODES)[number];
@@ -48,6 +88,8 @@ const ourAgentKeys = {
   prompts: z.string().min(1).optional(),
   /** Stop an episode once its total tokens exceed this many. */
   token_budget: z.number().int().positive().optional(),
+  /** End an episode (context_exceeded) before a request whose Qwen3-counted prompt + max_tokens exceeds this. */
+  max_context_tokens: z.number().int().positive().optional(),
 };
 
 export const agentConfigSchema = z.object({
@@ -190,6 +232,7 @@ export interface ResolvedAgent {
   globalsMessage: GlobalsMessageMode;
   prompts?: string;
   tokenBudget?: number;
+  maxContextTokens?: number;
 }
 
 export function resolveAgent(config: BenchmarkConfig, agent: AgentConfig): ResolvedAgent {
@@ -203,6 +246,7 @@ export function resolveAgent(config: BenchmarkConfig, agent: AgentConfig): Resol
     globalsMessage: agent.globals_message ?? config.globals_message ?? 'persistent',
     prompts: agent.prompts ?? config.prompts,
     tokenBudget: agent.token_budget ?? config.token_budget,
+    maxContextTokens: agent.max_context_tokens ?? config.max_context_tokens,
   };
 }
 

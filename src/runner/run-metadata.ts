@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { packageVersion } from '../cli/version.js';
 import { readRunJson } from '../formats/run-json.js';
-import type { BenchmarkConfig, ResolvedAgent } from './config.js';
+import { type BenchmarkConfig, type ResolvedAgent, requestExtraBody } from './config.js';
 import { runJsonPath, runLayout } from './layout.js';
 
 export type ModelKind = 'http' | 'scripted' | 'replay';
@@ -49,6 +49,9 @@ export interface RunMetadata {
     max_turns: number;
     max_tool_calls: number | null;
     policy_style?: PolicyStyle;
+    /** Request options of HTTP models, when set: the extra body sent (thinking switch included). */
+    request?: { extra_body?: Record<string, unknown>; thinking?: 'on' | 'off' };
+    max_context_tokens?: number;
   }>;
   created_at: string;
   alr_version: string;
@@ -74,6 +77,15 @@ export function runMetadata(input: RunMetadataInput): RunMetadata {
     agents: input.agents.map((agent) => {
       const modelName = agent.config.llm.model;
       const style = input.policyStyles?.[agent.name] ?? policyStyleOf(modelName);
+      const llm = agent.config.llm;
+      const extraBody = requestExtraBody(llm);
+      const request =
+        extraBody !== undefined || llm.thinking !== undefined
+          ? {
+              ...(extraBody !== undefined && { extra_body: extraBody }),
+              ...(llm.thinking !== undefined && { thinking: llm.thinking }),
+            }
+          : undefined;
       return {
         name: agent.name,
         model: { name: modelName, kind: modelKindOf(modelName) },
@@ -82,6 +94,8 @@ export function runMetadata(input: RunMetadataInput): RunMetadata {
         max_turns: agent.config.max_turns,
         max_tool_calls: agent.config.max_tool_calls,
         ...(style && { policy_style: style }),
+        ...(request && { request }),
+        ...(agent.maxContextTokens !== undefined && { max_context_tokens: agent.maxContextTokens }),
       };
     }),
     created_at: createdAt,

@@ -12,7 +12,7 @@ import {
   referenceMessagesFromFile,
   referenceTruncate,
 } from './reference-conversion.js';
-import type { TransientPolicy } from './runtime-view.js';
+import type { ReasoningPolicy, TransientPolicy } from './runtime-view.js';
 import { runtimeView, trainingConversation } from './runtime-view.js';
 import { isValidationTask } from './split.js';
 import { truncateToTokens } from './token-truncation.js';
@@ -46,6 +46,8 @@ export interface ExportOptions {
   valFraction?: number;
   seed?: number;
   transient?: TransientPolicy;
+  /** Thinking of reasoning models: `drop` (default, the answers only) or `keep` (`<think>…</think>` before each answer). */
+  reasoning?: ReasoningPolicy;
 }
 
 export interface ExportOutcome {
@@ -103,12 +105,13 @@ function hasFilters(filters: ExportFilters | undefined): boolean {
 
 function exportReference(options: ExportOptions): ExportOutcome {
   if (
+    options.reasoning === 'keep' ||
     hasFilters(options.filters) ||
     (options.valFraction ?? 0) > 0 ||
     (options.format ?? 'messages') !== 'messages'
   ) {
     throw new InputError(
-      '--compat reference reproduces the reference conversion: filters, --val-fraction and --format sharegpt do not apply',
+      '--compat reference reproduces the reference conversion: filters, --val-fraction, --format sharegpt and --reasoning keep do not apply',
     );
   }
   const maxChars = referenceCharBudget(options.maxSeqLength ?? DEFAULT_MAX_SEQ_LENGTH);
@@ -164,6 +167,7 @@ function exportDefault(options: ExportOptions): ExportOutcome {
   const valFraction = options.valFraction ?? 0;
   const seed = options.seed ?? DEFAULT_SPLIT_SEED;
   const transient = options.transient ?? 'keep';
+  const reasoning = options.reasoning ?? 'drop';
   if (!(valFraction >= 0 && valFraction < 1)) throw new InputError('--val-fraction must be in [0, 1)');
   if (!(Number.isInteger(maxTokens) && maxTokens > 0))
     throw new InputError('--max-tokens must be a positive integer');
@@ -176,6 +180,7 @@ function exportDefault(options: ExportOptions): ExportOutcome {
     val_fraction: valFraction,
     seed,
     transient,
+    reasoning,
   };
 
   const skipped: ExportOutcome['skipped'] = [];
@@ -199,7 +204,7 @@ function exportDefault(options: ExportOptions): ExportOutcome {
       skipped.push({ path: ep.tracePath, reason: 'no goal prompt in the trace' });
       continue;
     }
-    const conversation = trainingConversation(view.messages, transient);
+    const conversation = trainingConversation(view.messages, transient, reasoning);
     if (!conversation) {
       skipped.push({ path: ep.tracePath, reason: 'no assistant turn' });
       continue;

@@ -1,5 +1,6 @@
 // The default export's conversation: what the model actually saw at run time (fixes reference
 // §11.15). Our traces record it in `alr.messages`; for reference traces it is rebuilt from events.
+import { renderWithThinking } from '../agent/reasoning.js';
 import { pyJsonDumps } from '../python/json.js';
 import type { TraceFile, TraceMessage } from './trace-types.js';
 import { isRecord } from './trace-types.js';
@@ -15,6 +16,9 @@ export interface RuntimeView {
 /** How transient globals messages of earlier turns enter the single training sequence. */
 export type TransientPolicy = 'keep' | 'drop';
 
+/** Whether assistant turns carry their thinking: `drop` (the answer only) or `keep` (Qwen3's layout). */
+export type ReasoningPolicy = 'keep' | 'drop';
+
 const LLM_FAILURE_PREFIXES = ['LLM Call Failed: ', 'LLM ended unexpectedly (reason: '];
 
 function isRole(value: unknown): value is TraceMessage['role'] {
@@ -25,11 +29,12 @@ function fromAlrMessages(raw: unknown[]): TraceMessage[] | null {
   const out: TraceMessage[] = [];
   for (const m of raw) {
     if (!isRecord(m) || !isRole(m.role) || typeof m.content !== 'string') return null;
-    out.push(
-      m.transient === true
-        ? { role: m.role, content: m.content, transient: true }
-        : { role: m.role, content: m.content },
-    );
+    out.push({
+      role: m.role,
+      content: m.content,
+      ...(m.transient === true && { transient: true as const }),
+      ...(typeof m.reasoning === 'string' && { reasoning: m.reasoning }),
+    });
   }
   return out;
 }
@@ -75,6 +80,7 @@ function fromEvents(trace: TraceFile): RuntimeView | null {
         messages.push({
           role: 'assistant',
           content: typeof data.assistant_text === 'string' ? data.assistant_text : '',
+          ...(typeof data.reasoning === 'string' && { reasoning: data.reasoning }),
         });
         let observation: string | null;
         if ('observation' in data) {
@@ -119,6 +125,7 @@ export function runtimeView(trace: TraceFile): RuntimeView | null {
 export function trainingConversation(
   messages: readonly TraceMessage[],
   transient: TransientPolicy,
+  reasoning: ReasoningPolicy = 'drop',
 ): TraceMessage[] | null {
   const out: TraceMessage[] = [];
   messages.forEach((m, i) => {
@@ -126,7 +133,12 @@ export function trainingConversation(
       if (transient === 'drop') return;
       if (messages[i + 1]?.role !== 'assistant') return;
     }
-    out.push({ role: m.role, content: m.content });
+    // `keep` writes each turn's thinking as Qwen3's chat template renders it before an answer.
+    const content =
+      reasoning === 'keep' && m.role === 'assistant' && m.reasoning !== undefined
+        ? renderWithThinking(m.reasoning, m.content)
+        : m.content;
+    out.push({ role: m.role, content });
   });
   while (out.length > 0 && out[out.length - 1]?.role !== 'assistant') out.pop();
   return out.some((m) => m.role === 'assistant') ? out : null;

@@ -6,6 +6,8 @@ export interface TraceMessage {
   content: string;
   /** Sent only with one request (the persistent-mode globals message), never stored in history. */
   transient?: true;
+  /** An assistant turn's thinking (reasoning models), recorded apart from its content. */
+  reasoning?: string;
 }
 
 export interface TraceAlrBlock {
@@ -38,6 +40,8 @@ export interface StepEventData {
   globals?: string[];
   tool_calls?: unknown[];
   error_type?: string | null;
+  /** The turn's thinking (reasoning models); absent when it had none. */
+  reasoning?: unknown;
 }
 
 export interface TraceEvent {

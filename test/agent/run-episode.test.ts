@@ -99,9 +99,12 @@ test('the message stack differs between modes only in the runtime note and few-s
 test('the tool list announces the tool-call limit when one is set', async () => {
   const { input } = setup([finishCall], 'persistent', { maxToolCalls: 25 });
   const outcome = await runEpisode(input);
-  assert.ok(
-    outcome.systemPrompts[3].endsWith('\n The maximum number of tool calls allowed per turn is 25.\n'),
+  // The reference's sentence, then the default pack's note on what counts toward the limit.
+  const [tools, note] = outcome.systemPrompts[3].split(
+    '\n The maximum number of tool calls allowed per turn is 25.\n',
   );
+  assert.ok(tools.startsWith('Available tools:'));
+  assert.equal(note, defaultPromptPack().tool_limit_note);
 });
 
 test('observations are Python json.dumps of success, result, output, error with ASCII escaping', async () => {

@@ -10,6 +10,8 @@ export interface StepSpec {
   /** The user message appended after the step (null: nothing appended). */
   observation: string | null;
   globalsMessage?: string | null;
+  /** The turn's thinking, as a reasoning model's trace records it. */
+  reasoning?: string;
 }
 
 export interface EpisodeSpec {
@@ -57,7 +59,11 @@ export function traceFor(spec: EpisodeSpec): Record<string, unknown> {
       events.push({ type: 'ErrorEvent', data: { error: failure }, timestamp: '2026-01-01T00:00:01' });
     }
     if (step.globalsMessage) messages.push({ role: 'user', content: step.globalsMessage, transient: true });
-    messages.push({ role: 'assistant', content: step.text });
+    messages.push({
+      role: 'assistant',
+      content: step.text,
+      ...(step.reasoning !== undefined && { reasoning: step.reasoning }),
+    });
     if (step.observation !== null) messages.push({ role: 'user', content: step.observation });
     events.push({
       type: 'StepEvent',
@@ -76,6 +82,7 @@ export function traceFor(spec: EpisodeSpec): Record<string, unknown> {
         error_type: null,
         duration_ms: 1,
         incidents: [],
+        ...(step.reasoning !== undefined && { reasoning: step.reasoning }),
       },
       timestamp: '2026-01-01T00:00:02',
     });

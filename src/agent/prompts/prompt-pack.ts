@@ -21,6 +21,8 @@ const promptPackSchema = z
     system: z.string(),
     runtime_persistent: z.string(),
     runtime_stateless: z.string(),
+    /** Appended to the tool list after its tool-call limit sentence; absent: nothing is added. */
+    tool_limit_note: z.string().nullish(),
     /** Absent, null or empty: no few-shot message in that mode (the reference's stateless stack). */
     few_shot_persistent: z.string().nullish(),
     few_shot_stateless: z.string().nullish(),
@@ -35,6 +37,7 @@ export interface PromptPack {
   system: string;
   runtime_persistent: string;
   runtime_stateless: string;
+  tool_limit_note: string | null;
   few_shot_persistent: string | null;
   few_shot_stateless: string | null;
   goal: Partial<Record<TaskFamily, string>>;
@@ -50,7 +53,7 @@ export function parsePromptPack(value: unknown, source: string): PromptPack {
     const field = formatFieldPath(issue.path) || undefined;
     const message =
       issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')} (expected system, runtime_persistent, runtime_stateless, few_shot_persistent, few_shot_stateless, goal)`
+        ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')} (expected system, runtime_persistent, runtime_stateless, tool_limit_note, few_shot_persistent, few_shot_stateless, goal)`
         : issue.message;
     throw new InputError(`invalid prompt pack: ${message}`, source, field);
   }
@@ -63,6 +66,7 @@ export function parsePromptPack(value: unknown, source: string): PromptPack {
     system: fields.system,
     runtime_persistent: fields.runtime_persistent,
     runtime_stateless: fields.runtime_stateless,
+    tool_limit_note: fields.tool_limit_note || null,
     few_shot_persistent: fields.few_shot_persistent || null,
     few_shot_stateless: fields.few_shot_stateless || null,
     goal,

@@ -30,6 +30,7 @@ const agentDefaultsSchema = z
     compat: z.enum(['default', 'reference']).optional(),
     prompts: z.string().min(1).optional(),
     token_budget: z.number().int().positive().optional(),
+    max_context_tokens: z.number().int().positive().optional(),
     /** LLMConfig keys (temperature, max_tokens, timeout_s, retries, …). */
     llm: z.record(z.string(), z.unknown()).optional(),
   })
