@@ -1,19 +1,26 @@
 /** The `alr run` command: config + overrides → runBenchmark with progress, Ctrl-C handling and a closing summary. */
 import { numberValue } from '../python/json.js';
+import { InputError } from '../util/errors.js';
 import { applyOverrides, type ConfigOverrides, familiesOf, loadBenchmarkConfig } from './config.js';
 import type { ExecutorFactory } from './episode.js';
 import { handleInterrupts } from './interrupt.js';
 import { listFamilyTasks } from './list-tasks.js';
 import { ProgressReporter } from './progress.js';
-import { type RunOutcome, runBenchmark } from './run-benchmark.js';
-import { parseShard } from './task-selection.js';
+import { type RunOutcome, runBenchmark, summarizeRun } from './run-benchmark.js';
+import { shardFromEnvironment } from './shard-from-env.js';
+import { parseShard, type Shard } from './task-selection.js';
 
 export interface CliRunInput {
   configFile: string;
   tasksDir: string;
   overrides: ConfigOverrides;
   limit?: number;
+  /** `i/n`, or `auto` (from the cluster engine's environment). */
   shard?: string;
+  /** The number of shards for `--shard auto` under Kubernetes (also ALR_SHARD_COUNT). */
+  shardCount?: number;
+  /** Only rewrite the summaries from the result files present. */
+  summarizeOnly?: boolean;
   progress: boolean;
   retryErrors: boolean;
   /** For tests; default: the CodeAct agent with the configured model and sandbox. */
@@ -47,8 +54,13 @@ export function printOutcome(outcome: RunOutcome, write: (line: string) => void)
 
 export async function runFromCli(input: CliRunInput): Promise<number> {
   const config = applyOverrides(loadBenchmarkConfig(input.configFile), input.overrides);
-  const shard = input.shard === undefined ? undefined : parseShard(input.shard);
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (input.summarizeOnly) {
+    printOutcome(summarizeRun(config), (line) => process.stdout.write(`${line}\n`));
+    return 0;
+  }
+  const shard = selectShard(input);
+  if (shard && input.shard === 'auto') say(`shard ${shard.index}/${shard.count} (from the environment)`);
   const progress = new ProgressReporter(input.progress ? process.stderr : null);
   const interrupts = handleInterrupts(
     (m) => (input.progress ? progress.note(m) : say(m)),
@@ -85,4 +97,14 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
     return 130;
   }
   return 0;
+}
+
+function selectShard(input: CliRunInput): Shard | undefined {
+  if (input.shard === undefined) {
+    if (input.shardCount !== undefined) throw new InputError('--shard-count goes with --shard auto');
+    return undefined;
+  }
+  if (input.shard.trim() === 'auto') return shardFromEnvironment(process.env, input.shardCount);
+  if (input.shardCount !== undefined) throw new InputError('--shard-count goes with --shard auto');
+  return parseShard(input.shard);
 }
