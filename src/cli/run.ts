@@ -62,7 +62,10 @@ export function register(program: Command): void {
     )
     .option('--summarize-only', 'play nothing: rewrite the summaries from the result files present', false)
     .option('--backend <name>', 'interpreter backend: pyodide or cpython')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint for served models')
+    .option(
+      '--base-url <url[,url…]>',
+      'OpenAI-compatible endpoint for served models; several replicas of the model separated by commas',
+    )
     .option('--prompts <file>', 'prompt pack (JSON/YAML) replacing the built-in prompts')
     .option('--compat <mode>', "'reference' reproduces the reference's behavior where ours differs")
     .option('--retry-errors', 'play again the episodes recorded with status "error"', false)
@@ -80,7 +83,9 @@ export function register(program: Command): void {
           runtime: oneOf(flags.runtime, ['persistent', 'stateless'] as const, '--runtime'),
           concurrency: positiveInt(flags.concurrency, '--concurrency'),
           backend: oneOf(flags.backend, ['pyodide', 'cpython'] as const, '--backend'),
-          baseUrl: flags.baseUrl,
+          baseUrl: flags.baseUrl?.includes(',')
+            ? flags.baseUrl.split(',').map((u) => u.trim())
+            : flags.baseUrl,
           prompts: flags.prompts,
           compat: oneOf(flags.compat, ['default', 'reference'] as const, '--compat'),
         },
