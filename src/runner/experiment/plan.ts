@@ -101,6 +101,11 @@ const externalStageSchema = z
     kind: z.literal('external'),
     /** What to do outside (printed verbatim, with the stage's inputs and marker file). */
     instructions: z.string().min(1),
+    /**
+     * A script doing that work (relative to the plan), submitted as a Slurm job by
+     * `--executor slurm`; the stage is done when it exits 0.
+     */
+    script: z.string().min(1).optional(),
   })
   .strict();
 
