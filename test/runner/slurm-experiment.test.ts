@@ -111,16 +111,16 @@ function assertExactlyOnce(out: string): void {
     const results = files.filter((f) => /\d\.json$/.test(f));
     const traces = files.filter((f) => f.endsWith('.trace.json'));
     assert.equal(results.length, TASKS, `${condition}: ${files.join(', ')}`);
+    for (const f of results) {
+      const result = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      assert.equal(result.status, 'completed', `${condition}/${f}: ${result.error}`);
+    }
     assert.deepEqual(
       traces.map((f) => f.replace('.trace.json', '.json')),
       results,
       `${condition}: one trace per result`,
     );
     assert.equal(files.length, 2 * TASKS, `${condition}: no temporaries or strays: ${files.join(', ')}`);
-    for (const f of results) {
-      const status = JSON.parse(readFileSync(join(dir, f), 'utf8')).status;
-      assert.equal(status, 'completed', `${condition}/${f}`);
-    }
     const summary = JSON.parse(readFileSync(join(runDir, `summary_${condition}-knapsack.json`), 'utf8'));
     assert.equal(summary.num_tasks_executed, TASKS, `${condition}: the summary counts every episode once`);
   }
