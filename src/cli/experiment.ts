@@ -6,6 +6,10 @@ interface ExperimentFlags {
   concurrency?: string;
   limit?: string;
   backend?: string;
+  executor: string;
+  arraySize?: string;
+  sbatchArg: string[];
+  pollS?: string;
   progress: boolean;
   printPlan: boolean;
 }
@@ -15,6 +19,10 @@ function positiveInt(text: string | undefined, flag: string): number | undefined
   if (!/^\d+$/.test(text) || Number(text) < 1)
     throw new InputError(`${flag} expects a positive integer, got '${text}'`);
   return Number(text);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 export function register(program: Command): void {
@@ -28,13 +36,36 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'episodes run at once in each condition')
     .option('--limit <n>', 'first N tasks of each family in every task set (quick trials)')
     .option('--backend <name>', 'interpreter backend: pyodide or cpython')
+    .option(
+      '--executor <name>',
+      'where run stages play: local (this process) or slurm (one job array per stage)',
+      'local',
+    )
+    .option('--array-size <n>', 'with --executor slurm: shards (array tasks) per run stage', '4')
+    .option(
+      '--sbatch-arg <arg>',
+      'with --executor slurm: extra sbatch argument, e.g. --sbatch-arg=--partition=cpu (repeatable)',
+      collect,
+      [],
+    )
+    .option('--poll-s <n>', 'with --executor slurm: seconds between squeue checks', '10')
     .option('--print-plan', 'print the plan (the built-in demo plan when none is given) and exit', false)
     .option('--no-progress', 'no progress line on stderr')
     .action(async (planFile: string | undefined, flags: ExperimentFlags) => {
       const { experimentFromCli } = await import('../runner/experiment/cli-experiment.js');
       if (flags.backend !== undefined && flags.backend !== 'pyodide' && flags.backend !== 'cpython')
         throw new InputError(`--backend expects pyodide or cpython, got '${flags.backend}'`);
+      if (flags.executor !== 'local' && flags.executor !== 'slurm')
+        throw new InputError(`--executor expects local or slurm, got '${flags.executor}'`);
+      if (flags.executor === 'local' && flags.sbatchArg.length > 0)
+        throw new InputError('--sbatch-arg goes with --executor slurm');
       process.exitCode = await experimentFromCli({
+        executor: flags.executor,
+        slurm: {
+          arraySize: positiveInt(flags.arraySize, '--array-size') ?? 4,
+          sbatchArgs: flags.sbatchArg,
+          pollMs: (positiveInt(flags.pollS, '--poll-s') ?? 10) * 1000,
+        },
         planFile,
         out: flags.out,
         concurrency: positiveInt(flags.concurrency, '--concurrency'),

@@ -25,6 +25,7 @@ const commands: Array<() => Promise<{ register(program: Command): void }>> = [
   () => import('./export.js'),
   () => import('./train-config.js'),
   () => import('./serve-config.js'),
+  () => import('./k8s-job.js'),
   () => import('./replay.js'),
   () => import('./stats.js'),
   () => import('./tasks.js'),

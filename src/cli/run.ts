@@ -10,6 +10,8 @@ interface RunFlags {
   concurrency?: string;
   limit?: string;
   shard?: string;
+  shardCount?: string;
+  summarizeOnly: boolean;
   backend?: string;
   baseUrl?: string;
   prompts?: string;
@@ -42,7 +44,7 @@ export function register(program: Command): void {
     .command('run')
     .description('run a benchmark (the reference BenchmarkConfig YAML) over a task folder; resumable')
     .requiredOption('--config <file>', 'benchmark config (YAML)')
-    .requiredOption('--tasks <dir>', 'task folder (holding tasks/<family>/*.json)')
+    .option('--tasks <dir>', 'task folder (holding tasks/<family>/*.json); required unless --summarize-only')
     .option('--out <dir>', 'output folder (overrides output_dir)')
     .option(
       '--model <name>',
@@ -51,9 +53,20 @@ export function register(program: Command): void {
     .option('--runtime <mode>', 'persistent or stateless, for every agent')
     .option('--concurrency <n>', 'episodes run at once (overrides max_concurrent_runs)')
     .option('--limit <n>', 'first N tasks of each family (the reference --max-examples)')
-    .option('--shard <i/n>', 'play only shard i of n (outputs of shards merge by file)')
+    .option(
+      '--shard <i/n|auto>',
+      'play only shard i of n (shards may share one output folder); auto: from a Slurm job array or a Kubernetes indexed Job',
+    )
+    .option(
+      '--shard-count <n>',
+      'number of shards for --shard auto in a Kubernetes indexed Job (or ALR_SHARD_COUNT)',
+    )
+    .option('--summarize-only', 'play nothing: rewrite the summaries from the result files present', false)
     .option('--backend <name>', 'interpreter backend: pyodide or cpython')
-    .option('--base-url <url>', 'OpenAI-compatible endpoint for served models')
+    .option(
+      '--base-url <url[,url…]>',
+      'OpenAI-compatible endpoint for served models; several replicas of the model separated by commas',
+    )
     .option('--prompts <file>', 'prompt pack (JSON/YAML) replacing the built-in prompts')
     .option('--compat <mode>', "'reference' reproduces the reference's behavior where ours differs")
     .option('--retry-errors', 'play again the episodes recorded with status "error"', false)
@@ -64,21 +77,27 @@ export function register(program: Command): void {
     .option('--no-progress', 'no progress line on stderr')
     .action(async (flags: RunFlags) => {
       const { runFromCli } = await import('../runner/cli-run.js');
+      if (flags.tasks === undefined && !flags.summarizeOnly)
+        throw new InputError("required option '--tasks <dir>' not specified");
       const code = await runFromCli({
         configFile: flags.config,
-        tasksDir: flags.tasks,
+        tasksDir: flags.tasks ?? '',
         overrides: {
           outputDir: flags.out,
           model: flags.model,
           runtime: oneOf(flags.runtime, ['persistent', 'stateless'] as const, '--runtime'),
           concurrency: positiveInt(flags.concurrency, '--concurrency'),
           backend: oneOf(flags.backend, ['pyodide', 'cpython'] as const, '--backend'),
-          baseUrl: flags.baseUrl,
+          baseUrl: flags.baseUrl?.includes(',')
+            ? flags.baseUrl.split(',').map((u) => u.trim())
+            : flags.baseUrl,
           prompts: flags.prompts,
           compat: oneOf(flags.compat, ['default', 'reference'] as const, '--compat'),
         },
         limit: positiveInt(flags.limit, '--limit'),
         shard: flags.shard,
+        shardCount: positiveInt(flags.shardCount, '--shard-count'),
+        summarizeOnly: flags.summarizeOnly,
         progress: flags.progress,
         retryErrors: flags.retryErrors,
         relabel: flags.relabel,

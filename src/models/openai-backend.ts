@@ -4,6 +4,7 @@
 import OpenAI, { APIUserAbortError } from 'openai';
 import { EndpointError } from '../util/errors.js';
 import { type CacheRequest, ResponseCache } from './cache.js';
+import { EndpointPool, isEndpointFailure } from './endpoint-pool.js';
 import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 import {
   backoffSeconds,
@@ -24,8 +25,11 @@ import { estimatedUsage } from './usage.js';
 export interface OpenAIModelOptions extends Partial<RetryPolicy> {
   /** Model name as configured; a litellm-style `openai/` prefix is stripped from requests (kept in cache keys). */
   model: string;
-  /** Base URL, e.g. http://127.0.0.1:8000/v1. Default: env OPENAI_BASE_URL, then OPENAI_API_BASE. */
-  baseUrl?: string;
+  /**
+   * Base URL, e.g. http://127.0.0.1:8000/v1, or several replicas of one model (see endpoint-pool.ts).
+   * Default: env OPENAI_BASE_URL, then OPENAI_API_BASE.
+   */
+  baseUrl?: string | readonly string[];
   /** Default: env OPENAI_API_KEY, then "EMPTY" (what local servers expect). */
   apiKey?: string;
   temperature?: number;
@@ -66,11 +70,22 @@ export function resolveBaseUrl(explicit?: string, model?: string): string {
   return url;
 }
 
+/** A configured list of replicas, or the single resolved URL. */
+function resolveBaseUrls(explicit: string | readonly string[] | undefined, model: string): string[] {
+  if (Array.isArray(explicit)) {
+    if (explicit.length === 0)
+      throw new EndpointError('no endpoint: the base URL list is empty', undefined, 'base_url');
+    return [...explicit];
+  }
+  return [resolveBaseUrl(explicit as string | undefined, model)];
+}
+
 export class OpenAIModel implements Model {
   readonly kind = 'http' as const;
   readonly name: string;
+  /** The endpoint, or the replicas' URLs joined by ', ' (for messages). */
   readonly baseUrl: string;
-  private readonly client: OpenAI;
+  private readonly endpoints: EndpointPool<{ url: string; client: OpenAI }>;
   private readonly requestModel: string;
   private readonly policy: RetryPolicy;
   private readonly timeoutS: number;
@@ -84,7 +99,8 @@ export class OpenAIModel implements Model {
     this.requestModel = options.model.startsWith('openai/')
       ? options.model.slice('openai/'.length)
       : options.model;
-    this.baseUrl = resolveBaseUrl(options.baseUrl, options.model);
+    const urls = resolveBaseUrls(options.baseUrl, options.model);
+    this.baseUrl = urls.join(', ');
     this.timeoutS = options.timeoutS ?? 60;
     this.policy = {
       maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,
@@ -92,13 +108,15 @@ export class OpenAIModel implements Model {
       backoffMaxS: options.backoffMaxS ?? DEFAULT_RETRY_POLICY.backoffMaxS,
       jitterS: options.jitterS ?? DEFAULT_RETRY_POLICY.jitterS,
     };
-    this.client = new OpenAI({
-      baseURL: this.baseUrl,
-      apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'EMPTY',
-      maxRetries: 0,
-      timeout: this.timeoutS * 1000,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    const clientFor = (url: string) =>
+      new OpenAI({
+        baseURL: url,
+        apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'EMPTY',
+        maxRetries: 0,
+        timeout: this.timeoutS * 1000,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      });
+    this.endpoints = new EndpointPool(urls.map((url) => ({ url, client: clientFor(url) })));
     this.semaphore = new Semaphore(options.maxConcurrentRequests ?? 8);
     const cacheOn = options.cacheEnabled ?? options.temperature === 0;
     this.cache =
@@ -126,12 +144,35 @@ export class OpenAIModel implements Model {
 
     const attempts = this.policy.maxRetries + 1;
     let lastError: unknown;
+    // Moving a request off a failed replica costs no attempt while another replica is healthy
+    // (bounded, in case replicas keep failing and recovering).
+    let freeMoves = 3 * this.endpoints.size;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+      let movedOff = false;
       try {
-        const completion = await this.semaphore.run(() =>
-          this.attempt(messages, temperature, maxTokens, options.signal),
-        );
+        const completion = await this.semaphore.run(async () => {
+          const endpoint = this.endpoints.acquire();
+          try {
+            const answer = await this.attempt(
+              endpoint.value.client,
+              messages,
+              temperature,
+              maxTokens,
+              options.signal,
+            );
+            endpoint.succeeded();
+            return answer;
+          } catch (err) {
+            if (this.endpoints.size > 1 && isEndpointFailure(err) && !options.signal?.aborted) {
+              endpoint.failed();
+              movedOff = freeMoves > 0 && this.endpoints.anyHealthy();
+            }
+            throw err;
+          } finally {
+            endpoint.release();
+          }
+        });
         if (completion.finishReason === 'stop') this.cache?.put(cacheRequest, completion);
         return { ...completion, cacheHit: false };
       } catch (err) {
@@ -143,6 +184,11 @@ export class OpenAIModel implements Model {
             (err as { status?: number }).status,
             { cause: err },
           );
+        if (movedOff) {
+          freeMoves -= 1;
+          attempt -= 1;
+          continue;
+        }
         if (!isRetryable(err)) {
           const status = (err as { status?: number }).status;
           throw new ModelCallError(
@@ -170,6 +216,7 @@ export class OpenAIModel implements Model {
   }
 
   private async attempt(
+    client: OpenAI,
     messages: ChatMessage[],
     temperature: number | undefined,
     maxTokens: number | undefined,
@@ -192,7 +239,7 @@ export class OpenAIModel implements Model {
         ...(maxTokens !== undefined ? { max_tokens: maxTokens } : {}),
         stream: false as const,
       };
-      const response = (await this.client.chat.completions.create(body, {
+      const response = (await client.chat.completions.create(body, {
         signal: combined.signal,
       })) as unknown;
       return this.readResponse(messages, response);

@@ -3,21 +3,28 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResultFile } from '../formats/result.js';
 import { numberValue } from '../python/json.js';
+import { InputError } from '../util/errors.js';
 import { applyOverrides, type ConfigOverrides, familiesOf, loadBenchmarkConfig } from './config.js';
 import type { ExecutorFactory } from './episode.js';
 import { handleInterrupts } from './interrupt.js';
 import { familyDir } from './layout.js';
 import { listFamilyTasks } from './list-tasks.js';
 import { ProgressReporter } from './progress.js';
-import { type RunOutcome, runBenchmark } from './run-benchmark.js';
-import { parseShard } from './task-selection.js';
+import { type RunOutcome, runBenchmark, summarizeRun } from './run-benchmark.js';
+import { shardFromEnvironment } from './shard-from-env.js';
+import { parseShard, type Shard } from './task-selection.js';
 
 export interface CliRunInput {
   configFile: string;
   tasksDir: string;
   overrides: ConfigOverrides;
   limit?: number;
+  /** `i/n`, or `auto` (from the cluster engine's environment). */
   shard?: string;
+  /** The number of shards for `--shard auto` under Kubernetes (also ALR_SHARD_COUNT). */
+  shardCount?: number;
+  /** Only rewrite the summaries from the result files present. */
+  summarizeOnly?: boolean;
   progress: boolean;
   retryErrors: boolean;
   /** Allow another model, runtime or backend to play an existing run folder (recorded). */
@@ -53,8 +60,13 @@ export function printOutcome(outcome: RunOutcome, write: (line: string) => void)
 
 export async function runFromCli(input: CliRunInput): Promise<number> {
   const config = applyOverrides(loadBenchmarkConfig(input.configFile), input.overrides);
-  const shard = input.shard === undefined ? undefined : parseShard(input.shard);
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (input.summarizeOnly) {
+    printOutcome(summarizeRun(config), (line) => process.stdout.write(`${line}\n`));
+    return 0;
+  }
+  const shard = selectShard(input);
+  if (shard && input.shard === 'auto') say(`shard ${shard.index}/${shard.count} (from the environment)`);
   const progress = new ProgressReporter(input.progress ? process.stderr : null);
   const interrupts = handleInterrupts(
     (m) => (input.progress ? progress.note(m) : say(m)),
@@ -124,4 +136,14 @@ function firstRecordedError(outcome: RunOutcome): string | undefined {
     }
   }
   return undefined;
+}
+
+function selectShard(input: CliRunInput): Shard | undefined {
+  if (input.shard === undefined) {
+    if (input.shardCount !== undefined) throw new InputError('--shard-count goes with --shard auto');
+    return undefined;
+  }
+  if (input.shard.trim() === 'auto') return shardFromEnvironment(process.env, input.shardCount);
+  if (input.shardCount !== undefined) throw new InputError('--shard-count goes with --shard auto');
+  return parseShard(input.shard);
 }

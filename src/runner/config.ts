@@ -25,8 +25,11 @@ export const llmConfigSchema = z
     backoff_max_s: nonNegative.default(30),
     jitter_s: nonNegative.default(0.2),
     cache_enabled: z.boolean().default(true),
-    /** Ours: the OpenAI-compatible endpoint for HTTP models (else the environment's settings). */
-    base_url: z.string().min(1).optional(),
+    /**
+     * Ours: the OpenAI-compatible endpoint for HTTP models (else the environment's settings), or a
+     * list of replicas of the model (requests go to the least busy healthy one).
+     */
+    base_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** Ours: fields merged into every request body, e.g. `chat_template_kwargs: {enable_thinking: true}`. */
     extra_body: z.record(z.string(), z.unknown()).optional(),
     /**
@@ -197,7 +200,8 @@ export interface ConfigOverrides {
   runtime?: 'persistent' | 'stateless';
   concurrency?: number;
   backend?: 'pyodide' | 'cpython';
-  baseUrl?: string;
+  /** One endpoint, or several replicas of the model. */
+  baseUrl?: string | string[];
   prompts?: string;
   compat?: 'default' | 'reference';
 }

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { monotonicSeconds } from '../agent/time.js';
 import { pyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
-import { writeFileAtomicAsync } from '../util/atomic-write.js';
+import { temporaryHostTag, writeFileAtomicAsync } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { ResolvedAgent } from './config.js';
 import { type RunLayout, resultPath, traceHtmlPath, tracePath } from './layout.js';
@@ -141,14 +141,16 @@ function processAlive(pid: number): boolean {
 
 /**
  * Removes the temporary files that a killed writer left in an episode folder (`writeFileAtomic`
- * names them `.<file>.<pid>.<n>.tmp`); files of live processes are left alone.
+ * names them `.<file>.<pid>.<n>.on-<host>.tmp`); files of live processes, and of other machines sharing
+ * the folder (whose processes this one cannot see), are left alone.
  */
 export function removeStaleTemporaries(dir: string): number {
   if (!existsSync(dir)) return 0;
   let removed = 0;
   for (const name of readdirSync(dir)) {
-    const match = /^\..+\.(\d+)\.\d+\.tmp$/.exec(name);
-    if (!match || processAlive(Number(match[1]))) continue;
+    const match = /^\..+\.(\d+)\.\d+(?:\.(on-[A-Za-z0-9-]+))?\.tmp$/.exec(name);
+    if (!match || (match[2] !== undefined && match[2] !== temporaryHostTag)) continue;
+    if (processAlive(Number(match[1]))) continue;
     rmSync(join(dir, name), { force: true });
     removed += 1;
   }

@@ -25,7 +25,6 @@ import {
   type RunLayout,
   runJsonPath,
   runLayout,
-  summaryPath,
   taskStatusPath,
 } from './layout.js';
 import { runPool } from './pool.js';
@@ -33,11 +32,12 @@ import type { ProgressReporter } from './progress.js';
 import { settleRunIdentity } from './run-identity.js';
 import { modelKindOf, type RunMetadataInput, runMetadata } from './run-metadata.js';
 import {
-  computeSummary,
   countStatuses,
   type EpisodeStatus,
   type RunSummary,
+  resultFilesOf,
   runFileJson,
+  writeSummary,
 } from './summary.js';
 import { limitPerFamily, type Shard, shardTasks, type TaskRef } from './task-selection.js';
 
@@ -135,9 +135,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
         const played = statuses.filter((s): s is EpisodeStatus => s !== undefined);
         errors += played.filter((s) => s === 'error').length;
         if (played.length < tasks.length) interrupted = true;
-        // Summaries cover every selected task of the family (all shards), so merged outputs summarize whole.
-        const familyIds = (perFamily.get(family) ?? []).map((t) => t.taskId);
-        const outcome = writeGroupFiles(layout, agent, family, played, familyIds);
+        // The summary covers every result file present (all shards, earlier runs), whatever this run selected.
+        const outcome = writeGroupFiles(layout, agent, family, played);
         groups.push(outcome);
         if (stopped()) break;
       }
@@ -197,11 +196,30 @@ function writeGroupFiles(
   agent: ResolvedAgent,
   family: string,
   statuses: EpisodeStatus[],
-  taskIds: string[],
 ): GroupOutcome {
   const counts = countStatuses(statuses);
   writeFileAtomic(taskStatusPath(layout, agent.name, family), runFileJson(counts));
-  const summary = computeSummary(layout, agent.name, family, taskIds);
-  writeFileAtomic(summaryPath(layout, agent.name, family), runFileJson(summary));
+  const summary = writeSummary(layout, agent.name, family);
   return { agent: agent.name, family, statuses: counts, summary };
+}
+
+/**
+ * `alr run --summarize-only`: rewrites the summary of every agent × family of the config from the
+ * result files present, playing nothing (after shards that were killed before writing theirs).
+ */
+export function summarizeRun(config: BenchmarkConfig): RunOutcome {
+  const layout = runLayout(config.output_dir, config.run_name);
+  const groups: GroupOutcome[] = [];
+  for (const agent of config.agents) {
+    for (const family of familiesOf(config)) {
+      if (resultFilesOf(layout, agent.name, family).length === 0) continue;
+      groups.push({
+        agent: agent.name,
+        family,
+        statuses: {},
+        summary: writeSummary(layout, agent.name, family),
+      });
+    }
+  }
+  return { layout, groups, selected: 0, interrupted: false, errors: 0 };
 }

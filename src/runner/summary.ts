@@ -1,12 +1,15 @@
 /**
  * The run-level files of one agent × family, computed as the reference computes them:
- * `summary_<agent>-<family>.json` (read back from the result and trace files on disk, so a resumed or
- * merged run summarizes everything present) and `task_status_<agent>-<family>.json` (a counter of the
- * statuses of this invocation, in order of first appearance).
+ * `summary_<agent>-<family>.json` (read back from every result and trace file in the family folder,
+ * so a resumed, limited, sharded or merged run summarizes everything present) and
+ * `task_status_<agent>-<family>.json` (a counter of the statuses of this invocation, in order of
+ * first appearance).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PyFloat, pyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
-import { type RunLayout, resultPath, tracePath } from './layout.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { familyDir, type RunLayout, summaryPath } from './layout.js';
 
 export interface MetricSummary {
   mean: PyFloat;
@@ -74,12 +77,21 @@ function readJson(path: string): unknown {
   return pyJsonParse(readFileSync(path, 'utf8'));
 }
 
-export function computeSummary(
-  layout: RunLayout,
-  agent: string,
-  family: string,
-  taskIds: string[],
-): RunSummary {
+/** The result files of a family folder (not traces, not temporaries), in name order. */
+export function resultFilesOf(layout: RunLayout, agent: string, family: string): string[] {
+  const dir = familyDir(layout, agent, family);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json') && !name.endsWith('.trace.json') && !name.startsWith('.'))
+    .sort()
+    .map((name) => join(dir, name));
+}
+
+export function computeSummary(layout: RunLayout, agent: string, family: string): RunSummary {
+  return summarizeFiles(resultFilesOf(layout, agent, family));
+}
+
+function summarizeFiles(resultFiles: string[]): RunSummary {
   let executed = 0;
   let solved = 0;
   const runtimes: number[] = [];
@@ -87,8 +99,7 @@ export function computeSummary(
   const totalTokens: number[] = [];
   const metricValues = new Map<string, number[]>();
 
-  for (const taskId of taskIds) {
-    const resultFile = resultPath(layout, agent, family, taskId);
+  for (const resultFile of resultFiles) {
     if (!existsSync(resultFile)) continue;
     executed += 1;
     const payload = readJson(resultFile) as Json;
@@ -107,7 +118,7 @@ export function computeSummary(
     }
     runtimes.push((pythonNumber(payload.finished_at) ?? 0) - (pythonNumber(payload.started_at) ?? 0));
 
-    const traceFile = tracePath(layout, agent, family, taskId);
+    const traceFile = resultFile.replace(/\.json$/, '.trace.json');
     if (existsSync(traceFile)) {
       const trace = readJson(traceFile) as Json;
       const summary = isObject(trace.summary) ? trace.summary : {};
@@ -151,4 +162,36 @@ export function countStatuses(statuses: EpisodeStatus[]): Record<string, number>
 /** Serialization of the reference's run-level JSON files: indent 2, non-ASCII kept, no final newline. */
 export function runFileJson(value: unknown): string {
   return pyJsonDumps(value, { indent: 2, ensureAscii: false });
+}
+
+/** Name, size and modification time of each result file: changes when a file is added or rewritten. */
+function fingerprint(files: string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const st = statSync(file);
+        return `${file}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return `${file}:gone`;
+      }
+    })
+    .join('\n');
+}
+
+/**
+ * Computes and writes `summary_<agent>-<family>.json` from the files present. Several processes (the
+ * shards of one run) may do this at once: each checks after writing that no result file appeared or
+ * changed while it computed, and recomputes if one did. So the last summary written covers every
+ * episode written before it, whoever finishes last.
+ */
+export function writeSummary(layout: RunLayout, agent: string, family: string): RunSummary {
+  for (let round = 0; ; round++) {
+    const files = resultFilesOf(layout, agent, family);
+    const before = fingerprint(files);
+    const summary = summarizeFiles(files);
+    writeFileAtomic(summaryPath(layout, agent, family), runFileJson(summary));
+    const now = resultFilesOf(layout, agent, family);
+    // Bounded: a shard that keeps writing episodes writes its own summary after its last one.
+    if (fingerprint(now) === before || round >= 50) return summary;
+  }
 }

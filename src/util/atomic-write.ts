@@ -1,8 +1,12 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
+
+/** This machine in temporary names: shards on several machines may share one folder (and pids). */
+export const temporaryHostTag = `on-${hostname().replace(/[^A-Za-z0-9-]/g, '-')}`;
 
 /**
  * Test seam for fault tests: when ALR_TEST_FAIL_WRITES is set, writes to paths containing it stop
@@ -11,7 +15,7 @@ let counter = 0;
 const failWritesTo = process.env.ALR_TEST_FAIL_WRITES || undefined;
 
 function temporarySibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.${temporaryHostTag}.tmp`);
 }
 
 /** The bytes to write, and how many of them a simulated failure writes before throwing. */

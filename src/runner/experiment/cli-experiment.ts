@@ -6,6 +6,7 @@ import { handleInterrupts } from '../interrupt.js';
 import { DEMO_PLAN_YAML, demoPlan } from './demo-plan.js';
 import { type LoadedPlan, loadPlan } from './plan.js';
 import { runExperiment } from './run-experiment.js';
+import type { SlurmExecutorOptions } from './slurm-executor.js';
 
 export interface CliExperimentInput {
   planFile?: string;
@@ -13,6 +14,8 @@ export interface CliExperimentInput {
   concurrency?: number;
   limit?: number;
   backend?: 'pyodide' | 'cpython';
+  executor?: 'local' | 'slurm';
+  slurm?: SlurmExecutorOptions;
   progress: boolean;
   printPlan: boolean;
   executorFactory?: ExecutorFactory;
@@ -42,6 +45,8 @@ export async function experimentFromCli(input: CliExperimentInput): Promise<numb
       concurrency: input.concurrency,
       limit: input.limit,
       backend: input.backend,
+      executor: input.executor,
+      slurm: input.slurm,
       progress: input.progress,
       stop: interrupts.stop,
       say,
@@ -52,6 +57,10 @@ export async function experimentFromCli(input: CliExperimentInput): Promise<numb
       return 130;
     }
     if (outcome.state === 'waiting') return 0;
+    if (outcome.state === 'incomplete') {
+      say(`Episodes are missing (see above). Submit them again with the same command: ${resumeCommand()}`);
+      return 1;
+    }
     say(`Experiment finished: ${outcome.out}`);
     return 0;
   } finally {

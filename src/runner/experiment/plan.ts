@@ -65,7 +65,8 @@ const modelSchema = z
   .object({
     /** scripted-persistent, scripted-stateless, replay:<dir>, or a served model name. */
     model: z.string().min(1),
-    base_url: z.string().min(1).optional(),
+    /** One endpoint, or a list of replicas of the model. */
+    base_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** The execution style the model was trained on (scripted policies: implied by the name). */
     policy_style: runtime.optional(),
     llm: z.record(z.string(), z.unknown()).optional(),
@@ -101,6 +102,11 @@ const externalStageSchema = z
     kind: z.literal('external'),
     /** What to do outside (printed verbatim, with the stage's inputs and marker file). */
     instructions: z.string().min(1),
+    /**
+     * A script doing that work (relative to the plan), submitted as a Slurm job by
+     * `--executor slurm`; the stage is done when it exits 0.
+     */
+    script: z.string().min(1).optional(),
   })
   .strict();
 

@@ -26,6 +26,8 @@ import {
   type ReportStage,
   type RunStage,
 } from './plan.js';
+import { runStageOnSlurm, type SlurmCondition, type SlurmExecutorOptions } from './slurm-executor.js';
+import { externalStageOnSlurm } from './slurm-external.js';
 
 export interface ExperimentOptions {
   loaded: LoadedPlan;
@@ -37,6 +39,9 @@ export interface ExperimentOptions {
   /** First N tasks of each family in every task set (quick trials). */
   limit?: number;
   backend?: 'pyodide' | 'cpython';
+  /** Where run stages play: this process (default), or Slurm job arrays. */
+  executor?: 'local' | 'slurm';
+  slurm?: SlurmExecutorOptions;
   progress: boolean;
   stop?: AbortSignal;
   /** Human-facing messages (stderr). */
@@ -56,7 +61,8 @@ export interface Condition {
 
 export interface ExperimentOutcome {
   out: string;
-  state: 'finished' | 'waiting' | 'interrupted';
+  /** `incomplete`: a Slurm stage ended with episodes missing (the same command submits them again). */
+  state: 'finished' | 'waiting' | 'interrupted' | 'incomplete';
   conditions: Condition[];
   rows: ConditionRow[];
   /** The stage that waits for outside work, when state is 'waiting'. */
@@ -170,12 +176,57 @@ function conditionsOf(out: string, stage: RunStage): Condition[] {
   return list;
 }
 
+/** The stage's conditions as one Slurm job array (paths made absolute: jobs may start elsewhere). */
+async function runStageSlurm(
+  options: ExperimentOptions,
+  out: string,
+  stage: RunStage,
+  prepared: Set<string>,
+): Promise<{ conditions: Condition[]; rows: ConditionRow[]; interrupted: boolean; missing: number }> {
+  const { plan } = options.loaded;
+  const conditions = conditionsOf(out, stage);
+  const jobs: SlurmCondition[] = conditions.map((condition) => {
+    prepareTaskSet(options, out, condition.taskSet, prepared);
+    const config = conditionConfig(
+      options,
+      out,
+      stage,
+      condition.taskSet,
+      condition.model,
+      condition.runtime,
+    );
+    return {
+      name: condition.name,
+      config: {
+        ...config,
+        output_dir: resolve(config.output_dir),
+        cache_db_path: resolve(config.cache_db_path),
+      },
+      tasksDir: resolve(taskSetDir(options, out, condition.taskSet)),
+      limit: options.limit ?? plan.task_sets[condition.taskSet].limit,
+      taskSetLabel: plan.task_sets[condition.taskSet].label ?? condition.taskSet,
+      policyStyle: plan.models[condition.model].policy_style,
+    };
+  });
+  const result = await runStageOnSlurm(
+    stage.name,
+    join(out, stage.name),
+    jobs,
+    options.slurm ?? { arraySize: 4, sbatchArgs: [] },
+    options.say,
+    options.stop,
+  );
+  const rows = conditions.map((c) => conditionRow(c.name, c.runDir));
+  return { conditions, rows, interrupted: result.interrupted, missing: result.missing };
+}
+
 async function runStage(
   options: ExperimentOptions,
   out: string,
   stage: RunStage,
   prepared: Set<string>,
-): Promise<{ conditions: Condition[]; rows: ConditionRow[]; interrupted: boolean }> {
+): Promise<{ conditions: Condition[]; rows: ConditionRow[]; interrupted: boolean; missing?: number }> {
+  if (options.executor === 'slurm') return runStageSlurm(options, out, stage, prepared);
   const { plan } = options.loaded;
   const conditions = conditionsOf(out, stage);
   const rows: ConditionRow[] = [];
@@ -315,11 +366,15 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       options.print('');
       writeFileAtomic(join(out, stage.name, 'conditions.json'), `${JSON.stringify(result.rows, null, 2)}\n`);
       if (result.interrupted) return { out, state: 'interrupted', conditions, rows };
+      if (result.missing) return { out, state: 'incomplete', conditions, rows };
     } else if (stage.kind === 'export') {
       exportStage(options, out, stage, conditions);
       products.push(join(out, stage.name));
     } else if (stage.kind === 'external') {
-      if (!externalStage(options, out, stage, products))
+      if (options.executor === 'slurm' && stage.script !== undefined) {
+        const state = await externalStageOnSlurm(options, out, stage, products);
+        if (state !== 'done') return { out, state, conditions, rows, waitingOn: stage.name };
+      } else if (!externalStage(options, out, stage, products))
         return { out, state: 'waiting', conditions, rows, waitingOn: stage.name };
     } else {
       await reportStage(options, out, stage, conditions);
