@@ -216,7 +216,7 @@ async function runStageSlurm(
     options.say,
     options.stop,
   );
-  const rows = conditions.map((c) => conditionRow(c.name, c.runDir));
+  const rows = await Promise.all(conditions.map((c) => conditionRow(c.name, c.runDir)));
   return { conditions, rows, interrupted: result.interrupted, missing: result.missing };
 }
 
