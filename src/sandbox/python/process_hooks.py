@@ -3,8 +3,8 @@
 # and integer-digit limits, the SIGINT handler (the harness interrupts a step through it), the
 # garbage collector's callbacks, the import finders, the thread switch interval and the async
 # generator hooks. The host records them once, before any model code runs, and puts them back at
-# the start of every step, so that a trap set by one step cannot break the next (the transports
-# add fresh interpreters for stateless steps on top of this).
+# the start of every step, so that a trap set by one step cannot break the next (a transport that
+# gives each stateless step a fresh interpreter goes further than this in-interpreter layer).
 #
 # Audit hooks cannot be removed once added, so adding one is refused instead: the host installs
 # an audit hook of its own that rejects the 'sys.addaudithook' event.
