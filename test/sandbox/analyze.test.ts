@@ -45,3 +45,28 @@ test('analyzeCode handles large batches in one call', async () => {
   assert.deepEqual(results[1234]?.free, ['w1234']);
   assert.deepEqual(results[1999]?.bound, ['v1999']);
 });
+
+// A name bound only inside a function body (or a class body, or as a comprehension variable) is
+// not a module global: another function reading it needs it from outside the block.
+for (const backend of ['pyodide', 'cpython'] as const) {
+  test(`analyzeCode: names bound only inside functions are not module-level (${backend})`, async (t) => {
+    if (backend === 'cpython' && !cpythonAvailable()) return t.skip('python3 not found');
+    const [local, declared, classBody, comprehension, walrus] = await analyzeCode(
+      [
+        'def make():\n    helper = 1\n    return helper\ndef use():\n    return helper',
+        'def make():\n    global helper\n    helper = 1\ndef use():\n    return helper',
+        'class K:\n    helper = 1\ndef use():\n    return helper',
+        'xs = [helper for helper in range(3)]\ndef use():\n    return helper',
+        'xs = [(helper := v) for v in range(3)]\ndef use():\n    return helper',
+      ],
+      { backend },
+    );
+    assert.deepEqual(local?.free, ['helper']);
+    assert.deepEqual(local?.bound, ['make', 'use']);
+    assert.deepEqual(declared?.free, []);
+    assert.deepEqual(declared?.bound, ['make', 'helper', 'use']);
+    assert.deepEqual(classBody?.free, ['helper']);
+    assert.deepEqual(comprehension?.free, ['helper']);
+    assert.deepEqual(walrus?.free, []);
+  });
+}

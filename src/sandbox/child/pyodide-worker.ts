@@ -57,8 +57,20 @@ function closeEscapeHatches(): void {
   for (const key of Object.keys(process.env)) delete process.env[key];
 }
 
+// The Python modules of the shared host core (python/host_core.py loads the others by name).
+const PYTHON_FILES = [
+  'host_core.py',
+  'process_hooks.py',
+  'runtime.py',
+  'error_text.py',
+  'safe_repr.py',
+  'analysis.py',
+];
+
+// Wires host_core.py to this worker: a private json for the protocol, the tool bridge, and a
+// dispatch function that the message handler below calls with each request's text.
 const BOOTSTRAP = `
-import builtins as _b, os as _os, sys as _sys
+import builtins as _b, sys as _sys
 import json as _private_json
 _enc = _private_json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 _dec = _private_json.JSONDecoder().decode
@@ -66,43 +78,25 @@ for _n in [n for n in _sys.modules if n == "json" or n.startswith("json.")]:
     del _sys.modules[_n]
 import json as _user_json
 
-def _load(path, source):
-    ns = {"__builtins__": dict(_b.__dict__), "__name__": "alr_" + path.rsplit("/", 1)[-1][:-3]}
-    exec(compile(source, path, "exec"), ns)
+_sources = dict(_alr_sources)
+del _alr_sources
+
+def _load(file_name):
+    ns = {"__builtins__": dict(_b.__dict__), "__name__": "alr_" + file_name[:-3]}
+    exec(compile(_sources[file_name], _alr_python_dir + "/" + file_name, "exec"), ns)
     return ns
 
 import _alr_host
 _host_call = _alr_host.call
 del _sys.modules["_alr_host"]
-_runtime_ns = _load(_alr_runtime_path, _alr_runtime_source)
-_analysis_ns = _load(_alr_analysis_path, _alr_analysis_source)
-_runtime = _runtime_ns["Runtime"](lambda text: _host_call(text), _enc, _dec)
-
-def _refused(*_a, **_k):
-    raise PermissionError("sandbox: starting processes is not allowed")
-for _n in ("system", "popen", "fork", "execv", "execve", "spawnv", "posix_spawn", "kill"):
-    if hasattr(_os, _n):
-        setattr(_os, _n, _refused)
-
-_snapshot = _runtime_ns["ProcessSnapshot"]()
+_core_ns = _load("host_core.py")
+_core = _core_ns["HostCore"](_load, lambda text: _host_call(text), _enc, _dec, _user_json)
 
 def _alr_dispatch(text):
-    global _user_json
-    m = _dec(text)
-    op = m.get("op")
-    if op == "init":
-        _runtime.configure(m["mode"], m["tools"], m.get("outputCap"), _user_json)
-        return _enc({"op": "initialized"})
-    if op == "step":
-        r = _runtime.run_step(m["code"])
-        r["op"] = "step_done"
-        return _enc(r)
-    if op == "reset":
-        _user_json = _snapshot.restore()
-        return _enc({"op": "reset_done"})
-    if op == "analyze":
-        return _enc({"op": "analysis", "results": _analysis_ns["analyze_blocks"](m["blocks"])})
-    return _enc({"op": "failure", "kind": "crash", "detail": "unknown request"})
+    answer = _core.handle(_dec(text))
+    if answer is None:
+        answer = {"op": "failure", "kind": "crash", "detail": "unknown request"}
+    return _enc(answer)
 _alr_dispatch
 `;
 
@@ -138,12 +132,11 @@ async function main(): Promise<void> {
   pyodide.setStdin({ stdin: () => null });
   pyodide.setInterruptBuffer(data.interrupt);
   pyodide.registerJsModule('_alr_host', { call: bridgeCall });
-  const globals = pyodide.globals;
-  for (const name of ['runtime', 'analysis']) {
-    const path = join(data.pythonDir, `${name}.py`);
-    globals.set(`_alr_${name}_path`, path);
-    globals.set(`_alr_${name}_source`, readFileSync(path, 'utf8'));
-  }
+  const sources = Object.fromEntries(
+    PYTHON_FILES.map((name) => [name, readFileSync(join(data.pythonDir, name), 'utf8')]),
+  );
+  pyodide.globals.set('_alr_python_dir', data.pythonDir);
+  pyodide.globals.set('_alr_sources', pyodide.toPy(sources));
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
   pyodide.unregisterJsModule('_alr_host');
   closeEscapeHatches();

@@ -6,6 +6,32 @@ import ast
 import builtins
 
 _BUILTINS = frozenset(dir(builtins))
+_AST = ast.AST
+_CONSTANT = ast.Constant
+_EXPR = ast.expr
+_STORE_OR_DEL = (ast.Store, ast.Del)
+_TARGET_TYPES = (ast.Name, ast.Tuple, ast.List, ast.Starred)
+_FIELDS = {}
+
+
+def _children(node):
+    """The child nodes of `node`, as ast.iter_child_nodes gives them, less constants and
+    contexts (which bind and read nothing). Most nodes of a typical block are constants in
+    literals, so skipping them here is most of the analysis's speed."""
+    cls = type(node)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = tuple(f for f in cls._fields if f != "ctx")
+    out = []
+    for field in fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            for item in value:
+                if type(item) is not _CONSTANT and isinstance(item, _AST):
+                    out.append(item)
+        elif type(value) is not _CONSTANT and isinstance(value, _AST):
+            out.append(value)
+    return out
 
 
 def _add(seq, seen, name):
@@ -56,7 +82,7 @@ def _function_locals(node):
             names.add((item.asname or item.name).split(".")[0])
         elif isinstance(item, ast.ExceptHandler) and item.name:
             names.add(item.name)
-        stack.extend(ast.iter_child_nodes(item))
+        stack.extend(_children(item))
     return names - declared_global, declared_global
 
 
@@ -87,11 +113,11 @@ class _Analyzer:
 
     # Walks in evaluation order: values before the targets they are assigned to.
     def visit(self, node, scopes):
-        method = getattr(self, "visit_" + type(node).__name__, None)
+        method = _VISITORS.get(type(node))
         if method is not None:
-            method(node, scopes)
+            method(self, node, scopes)
         else:
-            for child in ast.iter_child_nodes(node):
+            for child in _children(node):
                 self.visit(child, scopes)
 
     def store(self, target, scopes):
@@ -223,16 +249,67 @@ class _Analyzer:
     visit_DictComp = _visit_comprehension
     visit_GeneratorExp = _visit_comprehension
 
+    def visit_Constant(self, node, scopes):
+        pass
 
-def _module_bindings(tree):
+
+# Node type -> visitor method (a dictionary lookup instead of building a method name per node).
+_VISITORS = {
+    getattr(ast, name[len("visit_"):]): method
+    for name, method in vars(_Analyzer).items()
+    if name.startswith("visit_") and isinstance(getattr(ast, name[len("visit_"):], None), type)
+}
+
+
+# Pattern nodes that bind a name (Python 3.10 and later).
+_MATCH_CAPTURES = tuple(getattr(ast, n) for n in ("MatchAs", "MatchStar") if hasattr(ast, n))
+
+
+def _module_bindings(tree, walrus=True):
+    """Every name the module binds anywhere in its own scope (not in function or class bodies,
+    nor comprehension variables), plus names a function declares global. Without `walrus`
+    (no ":=" in the source) an expression can bind nothing, so only targets are looked at."""
     names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-        elif isinstance(node, ast.alias):
-            names.add((node.asname or node.name).split(".")[0])
+    # (node, at module level, inside a comprehension at module level)
+    stack = [(node, True, False) for node in tree.body]
+    while stack:
+        node, module, comprehension = stack.pop()
+        if isinstance(node, ast.Global):
+            names.update(node.names)
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if module and not isinstance(node, ast.Lambda):
+                names.add(node.name)
+            # Decorators, defaults, annotations and bases run in the enclosing scope.
+            outer = getattr(node, "decorator_list", []) + getattr(node, "bases", [])
+            outer += [k.value for k in getattr(node, "keywords", [])]
+            if not isinstance(node, ast.ClassDef):
+                args = node.args
+                outer += args.defaults + [d for d in args.kw_defaults if d is not None]
+            stack.extend((child, module, comprehension) for child in outer)
+            body = node.body if isinstance(node.body, list) else [node.body]
+            stack.extend((child, False, False) for child in body)
+            continue
+        if not walrus and isinstance(node, _EXPR):
+            if not (isinstance(node, _TARGET_TYPES) and isinstance(node.ctx, _STORE_OR_DEL)):
+                continue
+        if module:
+            if isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                # := binds in the enclosing scope, even inside a comprehension.
+                names.add(node.target.id)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                if not comprehension:
+                    names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add((node.asname or node.name).split(".")[0])
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                names.add(node.name)
+            elif isinstance(node, _MATCH_CAPTURES) and node.name:
+                names.add(node.name)
+            elif type(node).__name__ == "MatchMapping" and node.rest:
+                names.add(node.rest)
+        inner = comprehension or isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+        stack.extend((child, module, inner) for child in _children(node))
     return names
 
 
@@ -242,7 +319,7 @@ def analyze_block(source):
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return {"parsed": False, "bound": [], "loaded": [], "imports": [], "free": []}
     analyzer = _Analyzer()
-    analyzer.all_module_bound = _module_bindings(tree)
+    analyzer.all_module_bound = _module_bindings(tree, ":=" in source)
     try:
         for statement in tree.body:
             analyzer.visit(statement, [])

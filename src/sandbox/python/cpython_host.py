@@ -136,11 +136,6 @@ def load_module(file_name):
     return namespace
 
 
-runtime_module = load_module("runtime.py")
-# Loaded on the first analysis request: only the shared analysis process ever makes one.
-analysis_module = None
-
-
 def host_call(request_text):
     # Answers carry the request's id; stray answers (to requests model code forged) are dropped.
     wanted = _decode_json(request_text).get("id")
@@ -160,10 +155,6 @@ def send_raw(text):
         while view:
             written = _proto_out.write(view)
             view = view[written:]
-
-
-runtime = runtime_module["Runtime"](host_call, lambda m: _encode_json(m), _decode_json)
-snapshot = None
 
 
 def install_limits():
@@ -258,58 +249,31 @@ def install_audit_hook():
     sys.addaudithook(hook)
 
 
-def neutralize_process_calls():
-    # os.system and friends already fail in the audit hook; these give a clearer message.
-    def refused(*_args, **_kwargs):
-        raise PermissionError("sandbox: starting processes is not allowed")
-
-    for name in ("system", "popen", "fork", "forkpty", "execv", "execve", "spawnv", "posix_spawn"):
-        if hasattr(os, name):
-            setattr(os, name, refused)
-
-
 def main():
     if OPTIONS["scratch"]:
         os.chdir(OPTIONS["scratch"])
     _thread.start_new_thread(reader, ())
     install_limits()
-    neutralize_process_calls()
-    install_audit_hook()
     sys.setrecursionlimit(1000)
-    global snapshot, user_json, analysis_module
-    snapshot = runtime_module["ProcessSnapshot"]()
+    # The shared request handling (host_core.py), loaded while the compiled files are readable.
+    # It refuses new audit hooks from the first session on, so this process's own comes first.
+    core_module = load_module("host_core.py")
+    core = core_module["HostCore"](load_module, host_call, _encode_json, _decode_json, user_json)
+    install_audit_hook()
     send({"op": "ready", "python": sys.version.split()[0], "backend": "cpython"})
     while True:
         message = inbox.get()
-        op = message.get("op")
+        if message.get("op") == "exit":
+            os._exit(0)
+        step_active.active = message.get("op") == "step"
         try:
-            if op == "exit":
-                os._exit(0)
-            elif op == "init":
-                runtime.configure(
-                    message["mode"], message["tools"], message.get("outputCap"), user_json
-                )
-                send({"op": "initialized"})
-            elif op == "step":
-                step_active.active = True
-                try:
-                    result = runtime.run_step(message["code"])
-                finally:
-                    step_active.active = False
-                send(dict(result, op="step_done"))
-            elif op == "reset":
-                user_json = snapshot.restore()
-                send({"op": "reset_done"})
-            elif op == "analyze":
-                if analysis_module is None:
-                    analysis_module = load_module("analysis.py")
-                send({"op": "analysis", "results": analysis_module["analyze_blocks"](message["blocks"])})
+            answer = core.handle(message)
         except BaseException as exc:  # noqa: BLE001 - the host must answer whatever happened
+            answer = core_module["failure"](exc)
+        finally:
             step_active.active = False
-            if isinstance(exc, MemoryError):
-                send({"op": "failure", "kind": "memory", "detail": "MemoryError"})
-            else:
-                send({"op": "failure", "kind": "crash", "detail": type(exc).__name__ + ": " + str(exc)[:500]})
+        if answer is not None:
+            send(answer)
 
 
 main()

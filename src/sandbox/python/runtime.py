@@ -10,7 +10,7 @@
 # request it receives, so nothing done here is trusted for accounting.
 
 import builtins as _builtins_module
-import re as _re
+import gc as _gc
 import sys as _sys
 import types as _types
 
@@ -54,7 +54,10 @@ BUILTIN_NAMES = frozenset(dir(_builtins_module))
 _real_print = _builtins_module.print
 
 TRUNCATION_MARKER = "\n[output truncated: showing the first {shown} of {total} characters]"
-GLOBAL_REPR_LIMIT = 2000
+GLOBAL_REPR_LIMIT = 2000  # characters of one value's repr in the globals listing
+GLOBALS_LISTED_LIMIT = 10_000  # names listed after a step
+GLOBAL_NAME_LIMIT = 1_000  # longer names (only reachable through globals()) are not listed
+GLOBALS_REPR_BUDGET = 200_000  # characters of repr produced for one listing, all values together
 
 
 class OutputBuffer:
@@ -106,215 +109,6 @@ def _make_print(buffer):
     return print
 
 
-def _safe_str(value, what):
-    try:
-        return str(value)
-    except Exception:
-        return "<" + what + " str() failed>"
-
-
-def _qualified_type_name(exc_type):
-    name = getattr(exc_type, "__qualname__", None) or exc_type.__name__
-    module = getattr(exc_type, "__module__", None)
-    if module not in ("__main__", "builtins"):
-        if not isinstance(module, str):
-            module = "<unknown>"
-        name = module + "." + name
-    return name
-
-
-def _syntax_error_lines(exc, type_name):
-    # The layout of CPython 3.11's traceback module, so that every Python version prints the same.
-    lines = []
-    suffix = ""
-    if exc.lineno is not None:
-        lines.append('  File "{}", line {}\n'.format(exc.filename or "<string>", exc.lineno))
-    elif exc.filename is not None:
-        suffix = " ({})".format(exc.filename)
-    text = exc.text
-    if text is not None:
-        right = text.rstrip("\n")
-        left = right.lstrip(" \n\f")
-        spaces = len(right) - len(left)
-        lines.append("    {}\n".format(left))
-        if exc.offset is not None:
-            start = exc.offset
-            end = exc.end_offset if exc.end_offset not in (None, 0) else start
-            if start == end or end == -1:
-                end = start + 1
-            col = start - 1 - spaces
-            end_col = end - 1 - spaces
-            if col >= 0:
-                pad = "".join(c if c.isspace() else " " for c in left[:col])
-                lines.append("    {}{}\n".format(pad, "^" * (end_col - col)))
-    message = exc.msg or "<no detail available>"
-    lines.append("{}: {}{}\n".format(type_name, message, suffix))
-    return lines
-
-
-def _exception_only(exc):
-    """format_exception_only as CPython 3.11 prints it (no 3.12+ "Did you mean" suggestions)."""
-    exc_type = type(exc)
-    type_name = _qualified_type_name(exc_type)
-    if isinstance(exc, SyntaxError):
-        lines = _syntax_error_lines(exc, type_name)
-    else:
-        text = _safe_str(exc, "exception")
-        lines = [type_name + "\n" if not text else "{}: {}\n".format(type_name, text)]
-    notes = getattr(exc, "__notes__", None)
-    if isinstance(notes, (list, tuple)):
-        for note in notes:
-            lines.append((note if isinstance(note, str) else _safe_str(note, "note")) + "\n")
-    return lines
-
-
-# Source of every code object compiled from model code, so that an error can be related to the
-# expression that raised it (used to restore CPython 3.11's wording on newer Pythons).
-_SOURCES = {}
-
-
-def register_source(code, source):
-    stack = [code]
-    while stack:
-        item = stack.pop()
-        _SOURCES[item] = source
-        stack.extend(c for c in item.co_consts if isinstance(c, _types.CodeType))
-
-
-_MESSAGE_REWRITES = [
-    (ValueError, _re.compile(r"^too many values to unpack \(expected (\d+), got \d+\)$"), r"too many values to unpack (expected \1)"),
-    (ValueError, _re.compile(r"^(min|max)\(\) iterable argument is empty$"), r"\1() arg is an empty sequence"),
-    (ValueError, _re.compile(r"^expected a (positive|nonnegative) input(, got .*)?$"), "math domain error"),
-    (ValueError, _re.compile(r"^expected a number in range from .* up to .*, got .*$"), "math domain error"),
-]
-
-class _LazyAst:
-    # ast is needed only to word some errors as CPython 3.11 does; importing it on every
-    # interpreter start would cost milliseconds per episode.
-    def __getattr__(self, name):
-        import ast
-
-        return getattr(ast, name)
-
-
-_ast = _LazyAst()
-
-
-def _safe_nodes():
-    return (_ast.Expression, _ast.Name, _ast.Constant, _ast.Attribute, _ast.Subscript, _ast.Load,
-            _ast.UnaryOp, _ast.USub, _ast.UAdd, _ast.Slice, _ast.Tuple)
-
-
-def _failing_node(tb):
-    """The AST node of the expression whose instruction raised, or None."""
-    code = tb.tb_frame.f_code
-    source = _SOURCES.get(code)
-    if source is None or not hasattr(code, "co_positions"):
-        return None
-    positions = list(code.co_positions())
-    index = tb.tb_lasti // 2
-    if not 0 <= index < len(positions):
-        return None
-    line, end_line, col, end_col = positions[index]
-    if None in (line, end_line, col, end_col):
-        return None
-    lines = source.splitlines()
-    if line == end_line:
-        segment = lines[line - 1][col:end_col]
-    else:
-        segment = "\n".join([lines[line - 1][col:]] + lines[line:end_line - 1] + [lines[end_line - 1][:end_col]])
-    try:
-        tree = _ast.parse(segment.strip(), mode="exec")
-    except SyntaxError:
-        return None
-    if len(tree.body) != 1:
-        return None
-    node = tree.body[0]
-    return node.value if isinstance(node, _ast.Expr) else node
-
-
-def _value_of(node, frame):
-    """Evaluates a side-effect-free operand (names, constants, attributes, subscripts)."""
-    safe = _safe_nodes()
-    if not all(isinstance(n, safe) for n in _ast.walk(_ast.Expression(node))):
-        raise ValueError("not a simple operand")
-    expression = _ast.fix_missing_locations(_ast.Expression(node))
-    return eval(compile(expression, "<alr-operand>", "eval"), frame.f_globals, frame.f_locals)
-
-
-_ZERO_DIVISION_311 = {
-    ("Div", False): "division by zero",
-    ("Div", True): "float division by zero",
-    ("FloorDiv", False): "integer division or modulo by zero",
-    ("FloorDiv", True): "float floor division by zero",
-    ("Mod", False): "integer modulo by zero",
-    ("Mod", True): "float modulo",
-    ("divmod", False): "integer division or modulo by zero",
-    ("divmod", True): "float divmod()",
-}
-
-
-def _zero_division_311(node, frame):
-    if isinstance(node, _ast.BinOp):
-        op, operands = type(node.op).__name__, [node.left, node.right]
-    elif isinstance(node, _ast.AugAssign):
-        target = _ast.parse(_ast.unparse(node.target), mode="eval").body  # the same expression, loaded
-        op, operands = type(node.op).__name__, [target, node.value]
-    elif isinstance(node, _ast.Call) and isinstance(node.func, _ast.Name) and node.func.id == "divmod" and len(node.args) == 2:
-        op, operands = "divmod", node.args
-    else:
-        return None
-    values = [_value_of(operand, frame) for operand in operands]
-    if not all(type(v) in (int, float, bool) for v in values):
-        return None
-    return _ZERO_DIVISION_311.get((op, any(type(v) is float for v in values)))
-
-
-def _list_index_311(node, frame):
-    if isinstance(node, _ast.Call) and isinstance(node.func, _ast.Attribute) and node.func.attr == "index" and node.args:
-        return "{!r} is not in list".format(_value_of(node.args[0], frame))
-    return None
-
-
-def _message_311(exc, tb):
-    """CPython 3.11's message where a newer Python words the same error differently; else None."""
-    text = _safe_str(exc, "exception")
-    for exc_type, pattern, replacement in _MESSAGE_REWRITES:
-        if type(exc) is exc_type and pattern.match(text):
-            return pattern.sub(replacement, text)
-    if tb is None:
-        return None
-    try:
-        if type(exc) is ZeroDivisionError and text == "division by zero":
-            node = _failing_node(tb)
-            return _zero_division_311(node, tb.tb_frame) if node is not None else None
-        if type(exc) is ValueError and text == "list.index(x): x not in list":
-            node = _failing_node(tb)
-            return _list_index_311(node, tb.tb_frame) if node is not None else None
-    except Exception:
-        return None
-    return None
-
-
-def format_error(exc):
-    frames = []
-    innermost = None
-    tb = exc.__traceback__
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_filename == "<string>":
-            frames.append('  File "<string>", line {}, in {}\n'.format(tb.tb_lineno, code.co_name))
-            innermost = tb
-        tb = tb.tb_next
-    head = "Traceback (most recent call last):\n" + "".join(frames) if frames else ""
-    lines = _exception_only(exc)
-    if _sys.version_info >= (3, 12) and not isinstance(exc, SyntaxError):
-        message = _message_311(exc, innermost)
-        if message is not None:
-            lines[0] = "{}: {}\n".format(_qualified_type_name(type(exc)), message)
-    return (head + "".join(lines)).strip()
-
-
 def _describe_argument(value):
     """What the harness needs to bind and type-check one argument, as the reference does."""
     cls = type(value)
@@ -347,33 +141,86 @@ class ProcessSnapshot:
         self.builtins = dict(_builtins_module.__dict__)
         self.modules = set(_sys.modules)
 
-    def restore(self):
+    def restore(self, keep):
+        # Whatever is dropped goes to `keep`, so that no model-defined __del__ runs here.
         _sys.settrace(None)
         _sys.setprofile(None)
         current = _builtins_module.__dict__
-        current.clear()
-        current.update(self.builtins)
-        for name in [n for n in _sys.modules if n not in self.modules]:
-            del _sys.modules[name]
-        for name in [n for n in _sys.modules if n == "json" or n.startswith("json.")]:
-            del _sys.modules[name]
+        keep.append(list(_dict_items(current)))
+        _dict_clear(current)
+        _dict_update(current, self.builtins)
+        modules = _sys.modules
+        entries = list(_dict_items(modules))
+        keep.append(entries)
+        kept = [
+            (name, module)
+            for name, module in entries
+            if type(name) is str and name in self.modules and name != "json" and not name.startswith("json.")
+        ]
+        _dict_clear(modules)
+        _dict_update(modules, kept)
         import json as fresh_json
 
         return fresh_json
 
 
+_traceback_of = BaseException.__traceback__.__get__
+_context_of = BaseException.__context__.__get__
+_cause_of = BaseException.__cause__.__get__
+_with_traceback = BaseException.with_traceback
+
+
+def _unlink_tracebacks(exc):
+    """Frees an exception's traceback one frame at a time, innermost first. Released whole, the
+    traceback of a deep recursion frees its frames recursively, which can overflow the stack of
+    a WebAssembly interpreter."""
+    pending, seen = [exc], set()
+    while pending and len(seen) < 100:
+        exc = pending.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        pending.extend((_context_of(exc), _cause_of(exc)))
+        entries = []
+        tb = _traceback_of(exc)
+        while tb is not None:
+            entries.append(tb)
+            tb = tb.tb_next
+        _with_traceback(exc, None)
+        for tb in entries:
+            tb.tb_next = None
+        tb = None  # the loop variable would keep the innermost frame, and with it the whole chain
+        while entries:
+            entries.pop()
+
+
+_dict_items = dict.items
+_dict_clear = dict.clear
+_dict_update = dict.update
+_dict_get = dict.get
+
+
 class Runtime:
-    def __init__(self, host_call, encode, decode):
+    def __init__(self, host_call, encode, decode, error_text, safe_repr):
         # host_call(str) -> str sends one request to the harness and waits for its answer.
         self._host_call = host_call
         self._encode = encode
         self._decode = decode
+        self._format_error = error_text["format_error"]
+        self._register_source = error_text["register_source"]
+        self._safe_str = error_text["safe_str"]
+        self._bounded_repr = safe_repr["bounded_repr"]
+        self._budget = safe_repr["Budget"]
         self.mode = "persistent"
         self.output_cap = None
         self.base = None
         self.namespace = None
         self.tool_names = []
         self.request_id = 0
+        # Objects the harness let go of after a step. They are released at the start of the next
+        # step, inside its time limit, because releasing them can run model-defined __del__.
+        self.graveyard = []
+        self._gc_was_enabled = True
 
     def configure(self, mode, tools, output_cap, json_module):
         self.mode = mode
@@ -422,6 +269,22 @@ class Runtime:
             raise ToolInvocationException(message)
         raise ToolRuntimeException(message)
 
+    def begin_step(self):
+        """Step-start clean-up: releases what earlier steps left and lets the collector run again."""
+        graveyard = self.graveyard
+        self.graveyard = []
+        for item in graveyard:
+            if issubclass(type(item), BaseException):
+                _unlink_tracebacks(item)
+        graveyard.clear()
+        if self._gc_was_enabled:
+            _gc.enable()
+
+    def end_step(self):
+        # No cyclic collection (and so no model __del__) while the harness inspects the step.
+        self._gc_was_enabled = _gc.isenabled()
+        _gc.disable()
+
     def run_step(self, code):
         persistent = self.mode == "persistent"
         namespace = self.namespace if persistent else dict(self.base)
@@ -430,24 +293,40 @@ class Runtime:
         success, error, error_type, interrupted = True, None, None, False
         try:
             compiled = compile(code, "<string>", "exec")
-            register_source(compiled, code)
+            self._register_source(compiled, code)
             exec(compiled, namespace)
         except ToolCallLimitError as exc:
-            success, error, error_type = False, _safe_str(exc, "exception"), "ToolCallLimitError"
+            self.graveyard.append(exc)
+            success, error, error_type = False, self._safe_str(exc, "exception"), "ToolCallLimitError"
         except BaseException as exc:  # noqa: BLE001 - SystemExit, KeyboardInterrupt… end the step only
+            self.graveyard.append(exc)  # its traceback holds the step's frames and their locals
             _sys.settrace(None)
             _sys.setprofile(None)
             success, error_type = False, type(exc).__name__
-            interrupted = isinstance(exc, KeyboardInterrupt)
+            interrupted = issubclass(type(exc), KeyboardInterrupt)
             try:
-                error = format_error(exc)
+                error = self._format_error(exc)
             except BaseException:  # noqa: BLE001
                 error = error_type
         finally:
             _sys.settrace(None)
             _sys.setprofile(None)
+            self.end_step()
+        listing = []
         if persistent:
-            self._heal(namespace)
+            # Bounded work, but the harness's interrupt can still arrive just as the code ends:
+            # then it is done again (both parts can be repeated), once.
+            for attempt in (1, 2):
+                try:
+                    self._heal(namespace)
+                    listing = self._user_globals()
+                    break
+                except KeyboardInterrupt:
+                    interrupted = True
+                    if attempt == 2:
+                        raise
+        else:
+            self.graveyard.append(namespace)
         return {
             "success": success,
             "output": buffer.text(),
@@ -456,30 +335,39 @@ class Runtime:
             "error": error,
             "error_type": error_type,
             "interrupted": interrupted,
-            "globals": self._user_globals() if persistent else [],
+            "globals": listing,
         }
 
     def _heal(self, namespace):
         # Reference "self-healing": re-install the tools, then drop names that shadow builtins.
+        # Keys that are not plain strings (no Python name can refer to them; only globals() can
+        # put them there) are dropped first: looking a key up can call their __hash__/__eq__.
+        graveyard = self.graveyard
+        if not all(type(key) is str for key in namespace):
+            entries = list(_dict_items(namespace))
+            graveyard.append(entries)
+            _dict_clear(namespace)
+            _dict_update(namespace, [(k, v) for k, v in entries if type(k) is str])
+        base = self.base
         for name in self.tool_names:
-            namespace[name] = self.base[name]
-        for key in [k for k in namespace if k not in self.base and k in BUILTIN_NAMES]:
-            del namespace[key]
+            graveyard.append(_dict_get(namespace, name))
+            namespace[name] = base[name]
+        for key in [k for k in namespace if k not in base and k in BUILTIN_NAMES]:
+            graveyard.append(namespace.pop(key))
 
     def _user_globals(self):
+        # The reference lists every name with repr(value); the names are the same here, the
+        # values are rendered by safe_repr.py (bounded, no model code runs).
         found = []
-        for key, value in list(self.namespace.items()):
-            if not isinstance(key, str) or key in self.base or key.startswith("__"):
+        budget = self._budget(GLOBALS_REPR_BUDGET)
+        bounded_repr = self._bounded_repr
+        base = self.base
+        for key, value in list(_dict_items(self.namespace)):
+            if type(key) is not str or len(key) > GLOBAL_NAME_LIMIT:
                 continue
-            if isinstance(value, _MODULE_TYPE):
+            if key in base or key.startswith("__") or issubclass(type(value), _MODULE_TYPE):
                 continue
-            try:
-                text = repr(value)
-                if not isinstance(text, str):
-                    text = "<unrepresentable>"
-            except BaseException:  # noqa: BLE001
-                text = "<unrepresentable>"
-            if len(text) > GLOBAL_REPR_LIMIT:
-                text = text[:GLOBAL_REPR_LIMIT] + "..."
-            found.append([key, text])
+            if len(found) >= GLOBALS_LISTED_LIMIT:
+                break
+            found.append([key, bounded_repr(value, GLOBAL_REPR_LIMIT, budget)])
         return found
