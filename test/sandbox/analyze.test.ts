@@ -50,7 +50,7 @@ test('analyzeCode handles large batches in one call', async () => {
 // not a module global: another function reading it needs it from outside the block.
 for (const backend of ['pyodide', 'cpython'] as const) {
   test(`analyzeCode: names bound only inside functions are not module-level (${backend})`, async (t) => {
-    if (backend === 'cpython' && !cpythonAvailable()) return t.skip('python3 not found');
+    if (!backendAvailable(t, backend)) return;
     const [local, declared, classBody, comprehension, walrus] = await analyzeCode(
       [
         'def make():\n    helper = 1\n    return helper\ndef use():\n    return helper',
