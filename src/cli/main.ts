@@ -2,8 +2,16 @@
 // Entry point of the `alr` command. Each command lives in its own file and registers itself here.
 // Command files import heavy modules lazily inside their action so that start-up stays fast.
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../util/errors.js';
+import { AlrError, formatAlrError } from '../util/errors.js';
 import { packageVersion } from './version.js';
+
+// `alr exec … | head -1`: once the reader is gone there is nobody left to tell, so stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 const program = new Command('alr')
   .description('agents-learn-runtime: tasks, sandboxed persistent/stateless Python, CodeAct runs, analysis')
@@ -32,8 +40,9 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
-  if (err instanceof InputError) {
-    process.stderr.write(`alr: ${err.message}\n`);
+  // Errors a user can fix are one line; anything else is a bug and keeps its stack.
+  if (AlrError.is(err)) {
+    process.stderr.write(`${formatAlrError(err)}\n`);
     process.exit(1);
   }
   throw err;

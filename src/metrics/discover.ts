@@ -2,18 +2,11 @@
 // trace/result pairs (e.g. a released benchmark split), or a `traces.jsonl` file (one trace per line).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { type ResultFile, readResultFile } from '../formats/result.js';
+import { type RunJson as RunFile, readRunJson } from '../formats/run-json.js';
+import { readSummaryFile } from '../formats/summary.js';
+import { parseTrace, readTraceFile, type TraceFile } from '../formats/trace.js';
 import { InputError } from '../util/errors.js';
-import {
-  parseWith,
-  type ResultFile,
-  type RunFile,
-  readJsonFile,
-  resultFile,
-  runFile,
-  summaryFile,
-  type TraceFile,
-  traceFile,
-} from './files.js';
 import { isMessagesRecord, messagesToTrace } from './messages-trace.js';
 import type { ReferenceSummary } from './types.js';
 
@@ -73,9 +66,7 @@ function jsonlGroup(path: string): RawGroup {
     } catch (err) {
       throw new InputError(`line ${i + 1} is not JSON (${(err as Error).message})`, path);
     }
-    const trace = isMessagesRecord(value)
-      ? messagesToTrace(value)
-      : parseWith(traceFile, value, path, `line ${i + 1}`);
+    const trace = isMessagesRecord(value) ? messagesToTrace(value) : parseTrace(value, path, `line ${i + 1}`);
     const stem = trace.task_id ?? trace.alr?.task_id ?? `${basename(path)}:${i + 1}`;
     episodes.push({ stem, trace, result: null, tracePath: path, resultPath: null });
   });
@@ -141,17 +132,16 @@ function folderGroups(root: string): RawGroup[] {
     }
     if (isTrace) {
       ep.tracePath = file;
-      ep.trace = readJsonFile(traceFile, file);
+      ep.trace = readTraceFile(file);
     } else {
       ep.resultPath = file;
-      ep.result = readJsonFile(resultFile, file);
+      ep.result = readResultFile(file);
     }
   }
   const groups: RawGroup[] = [];
   for (const [dir, episodes] of [...byDir].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const runDir = runDirAbove(dir, root);
-    const run =
-      runDir && existsSync(join(runDir, 'run.json')) ? readJsonFile(runFile, join(runDir, 'run.json')) : null;
+    const run = runDir && existsSync(join(runDir, 'run.json')) ? readRunJson(join(runDir, 'run.json')) : null;
     const rel = runDir ? relative(join(runDir, 'results'), dir).split(/[/\\]/) : [];
     const inLayout = runDir !== null && rel.length === 2 && !rel[0]?.startsWith('..');
     const agent = inLayout ? (rel[0] as string) : null;
@@ -163,7 +153,7 @@ function folderGroups(root: string): RawGroup[] {
       run,
       agent,
       family,
-      summary: summaryPath && existsSync(summaryPath) ? readJsonFile(summaryFile, summaryPath) : null,
+      summary: summaryPath && existsSync(summaryPath) ? readSummaryFile(summaryPath) : null,
       // `alr replay` writes its file into the folder it was given: the run folder, or the traces folder.
       replays: readReplays(runDir ?? (existsSync(join(root, 'results')) ? root : dir)),
       episodes: [...episodes.values()].sort((a, b) => (a.stem < b.stem ? -1 : a.stem > b.stem ? 1 : 0)),

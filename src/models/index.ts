@@ -1,7 +1,9 @@
 // Public API of the models module: `createModel` picks a backend from a name.
+
+import { InputError } from '../util/errors.js';
 import { OpenAIModel, type OpenAIModelOptions } from './openai-backend.js';
 import { ReplayModel, resolveTracePath } from './replay.js';
-import { isPolicyName, ScriptedPolicy } from './scripted/policy.js';
+import { isPolicyName, POLICY_NAMES, ScriptedPolicy } from './scripted/policy.js';
 
 export type { CachedResponse, CacheRequest } from './cache.js';
 export { cacheKey, cachePayload, ResponseCache } from './cache.js';
@@ -31,6 +33,13 @@ export interface CreateModelOptions extends Omit<Partial<OpenAIModelOptions>, 'm
  */
 export function createModel(name: string, options: CreateModelOptions = {}) {
   if (isPolicyName(name)) return new ScriptedPolicy(name);
+  // A misspelt policy would otherwise be sent to an endpoint as a model name.
+  if (name.startsWith('scripted-'))
+    throw new InputError(
+      `unknown scripted policy '${name}' (known: ${POLICY_NAMES.join(', ')})`,
+      undefined,
+      'llm.model',
+    );
   if (name.startsWith('replay:'))
     return new ReplayModel(
       resolveTracePath(name.slice('replay:'.length), { taskId: options.taskId, family: options.family }),

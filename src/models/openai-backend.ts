@@ -2,6 +2,7 @@
 // compatible API) through the official `openai` client. The client's own retries are off; this
 // class retries with the reference's policy so that behavior is defined and testable.
 import OpenAI, { APIUserAbortError } from 'openai';
+import { EndpointError } from '../util/errors.js';
 import { type CacheRequest, ResponseCache } from './cache.js';
 import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 import {
@@ -52,9 +53,14 @@ export interface HttpCompletion extends Completion {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function resolveBaseUrl(explicit?: string): string {
+export function resolveBaseUrl(explicit?: string, model?: string): string {
   const url = explicit ?? process.env.OPENAI_BASE_URL ?? process.env.OPENAI_API_BASE;
-  if (!url) throw new Error('no endpoint: pass a base URL or set OPENAI_BASE_URL (or OPENAI_API_BASE)');
+  if (!url)
+    throw new EndpointError(
+      `no endpoint for the HTTP model${model ? ` '${model}'` : ''}: set llm.base_url (or --base-url) or OPENAI_BASE_URL`,
+      undefined,
+      'base_url',
+    );
   return url;
 }
 
@@ -76,7 +82,7 @@ export class OpenAIModel implements Model {
     this.requestModel = options.model.startsWith('openai/')
       ? options.model.slice('openai/'.length)
       : options.model;
-    this.baseUrl = resolveBaseUrl(options.baseUrl);
+    this.baseUrl = resolveBaseUrl(options.baseUrl, options.model);
     this.timeoutS = options.timeoutS ?? 60;
     this.policy = {
       maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries,

@@ -1,8 +1,12 @@
 /** The `alr run` command: config + overrides → runBenchmark with progress, Ctrl-C handling and a closing summary. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { readResultFile } from '../formats/result.js';
 import { numberValue } from '../python/json.js';
 import { applyOverrides, type ConfigOverrides, familiesOf, loadBenchmarkConfig } from './config.js';
 import type { ExecutorFactory } from './episode.js';
 import { handleInterrupts } from './interrupt.js';
+import { familyDir } from './layout.js';
 import { listFamilyTasks } from './list-tasks.js';
 import { ProgressReporter } from './progress.js';
 import { type RunOutcome, runBenchmark } from './run-benchmark.js';
@@ -84,5 +88,37 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
     say(`Stopped before the end. Resume with the same command: ${resumeCommand()}`);
     return 130;
   }
+  // Nothing but errors (an endpoint that is down, a task folder of broken files) is a failed run.
+  if (outcome.errors > 0 && outcome.errors === playedCount(outcome)) {
+    const first = firstRecordedError(outcome);
+    say(`alr: every episode played ended with an error${first ? `; the first: ${first}` : ''}`);
+    return 1;
+  }
   return 0;
+}
+
+/** Episodes this invocation played (the skipped ones were finished before). */
+function playedCount(outcome: RunOutcome): number {
+  let played = 0;
+  for (const group of outcome.groups)
+    for (const [status, count] of Object.entries(group.statuses)) if (status !== 'skipped') played += count;
+  return played;
+}
+
+/** The error message of the first episode recorded with status "error", for the closing line. */
+function firstRecordedError(outcome: RunOutcome): string | undefined {
+  for (const group of outcome.groups) {
+    const dir = familyDir(outcome.layout, group.agent, group.family);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      if (!name.endsWith('.json') || name.endsWith('.trace.json')) continue;
+      try {
+        const result = readResultFile(join(dir, name));
+        if (result.status === 'error' && result.error) return result.error;
+      } catch {
+        // A damaged result file says nothing useful here; the report will name it.
+      }
+    }
+  }
+  return undefined;
 }

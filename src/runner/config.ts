@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { InputError } from '../util/errors.js';
+import { InputError, validationError } from '../util/errors.js';
 
 export const FAMILY_NAMES = ['knapsack', 'navigation', 'rule_diagnosis'] as const;
 export type FamilyName = (typeof FAMILY_NAMES)[number];
@@ -120,9 +120,7 @@ export type BenchmarkConfig = z.infer<typeof benchmarkConfigSchema>;
 
 /** Turns the first zod issue into an InputError naming the file and the dotted field path. */
 export function zodInputError(error: z.ZodError, file: string): InputError {
-  const issue = error.issues[0];
-  const field = issue?.path.length ? issue.path.map(String).join('.') : undefined;
-  return new InputError(issue?.message ?? 'invalid value', file, field);
+  return validationError(error, file);
 }
 
 /** Parses YAML as PyYAML does (YAML 1.1: `yes`/`no` are booleans) and validates the benchmark config. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatFieldPath } from '../util/errors.js';
 import { solveKnapsack } from './knapsack/solver.js';
 import type { Task } from './types.js';
 
@@ -186,15 +187,7 @@ export function completeKnapsackReference(raw: unknown): unknown {
   };
 }
 
-/** A zod issue path as `a.b[3].c`. */
-export function formatFieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out === '' ? String(part) : `.${String(part)}`;
-  }
-  return out;
-}
+export { formatFieldPath };
 
 export interface TaskIssue {
   field: string;

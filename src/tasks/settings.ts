@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { pyFloat } from '../python/json.js';
-import { InputError } from '../util/errors.js';
-import { formatFieldPath } from './schema.js';
+import { validationError } from '../util/errors.js';
 
 // The generator's settings: the reference's pydantic `Settings` (reference-behavior.md §1.7),
 // accepted unchanged from its config files. Unknown keys are dropped (pydantic ignores them),
@@ -121,12 +120,7 @@ export type RuleDiagnosisConfig = Settings['rule_diagnosis'];
 export function parseSettings(json: unknown, file?: string): Settings {
   const result = settingsSchema.safeParse(json);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new InputError(
-    issue?.message ?? 'invalid settings',
-    file,
-    formatFieldPath(issue?.path ?? []) || undefined,
-  );
+  throw validationError(result.error, file);
 }
 
 /**

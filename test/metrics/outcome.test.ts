@@ -69,7 +69,7 @@ describe('outcome and footprint metrics', () => {
     assert.equal(m.stop_reason, 'finish_tool');
   });
 
-  it('recomputes the score of a trace-only episode from its take_item log and the task file', async (t) => {
+  it('recomputes the score of a trace-only episode from its take_item log and the task file', async (_t) => {
     const taskId = 'knapsack-0000000000';
     const task = JSON.parse(readFileSync(join(easyTasks, 'tasks', 'knapsack', `${taskId}.json`), 'utf8'));
     const items = task.private.items as Record<string, { weight: number; value: number; class: string }>;
@@ -97,7 +97,7 @@ describe('outcome and footprint metrics', () => {
     assert.equal(m?.capacity_utilization, (weight / task.public.capacity) * 100);
   });
 
-  it('reads reference traces without a tool log and says tool calls are not available', async (t) => {
+  it('reads reference traces without a tool log and says tool calls are not available', async (_t) => {
     const dir = join(referenceFixtures, 'training-export', 'traces', 'persistent', 'knapsack');
     const { conditions, episodes } = await computeMetrics([dir], { analyzer: stubAnalyzer });
     assert.equal(conditions.length, 1);
@@ -118,7 +118,7 @@ describe('outcome and footprint metrics', () => {
     assert.deepEqual(files, [...files].sort());
   });
 
-  it('takes the score of a trace-only episode from an `alr replay` re-execution under its own runtime', async (t) => {
+  it('takes the score of a trace-only episode from an `alr replay` re-execution under its own runtime', async (_t) => {
     const dir = join(tmp, 'released', 'persistent_persistent_easy', 'knapsack');
     mkdirSync(dir, { recursive: true });
     const src = join(referenceFixtures, 'training-export', 'traces', 'persistent', 'knapsack');
@@ -163,7 +163,7 @@ describe('outcome and footprint metrics', () => {
     assert.equal(episodes[0]?.metrics.wall_time_s, 30);
   });
 
-  it('reads fine-tuning JSONL lines (messages) as traces', async (t) => {
+  it('reads fine-tuning JSONL lines (messages) as traces', async (_t) => {
     const file = join(referenceFixtures, 'training-export', 'expected', 'traces.jsonl');
     const lines = readFileSync(file, 'utf8')
       .split('\n')

@@ -74,25 +74,25 @@ describe('benchmark config', () => {
   it('rejects agent_type react with a clear message', () => {
     const err = inputError(() => loadBenchmarkConfig(join(dir, 'react_easy_base.yaml')));
     assert.match(err.message, /react_easy_base\.yaml/);
-    assert.equal(err.field, 'agents.0.agent_type');
+    assert.equal(err.field, 'agents[0].agent_type');
     assert.match(err.message, /not supported/);
   });
 
   it('names the file and the field path of a bad value', () => {
     const base = 'output_dir: o\ncache_db_path: c\n';
     const cases: Array<[string, string]> = [
-      [`${base}agents:\n  - name: a\n    llm: {timeout_s: 0}\n`, 'agents.0.llm.timeout_s'],
+      [`${base}agents:\n  - name: a\n    llm: {timeout_s: 0}\n`, 'agents[0].llm.timeout_s'],
       [
         `${base}agents:\n  - name: a\n    llm: {backoff_base_s: 5, backoff_max_s: 1}\n`,
-        'agents.0.llm.backoff_max_s',
+        'agents[0].llm.backoff_max_s',
       ],
-      [`${base}agents:\n  - name: a\n    max_turns: 0\n    llm: {}\n`, 'agents.0.max_turns'],
-      [`${base}agents:\n  - name: a\n`, 'agents.0.llm'],
+      [`${base}agents:\n  - name: a\n    max_turns: 0\n    llm: {}\n`, 'agents[0].max_turns'],
+      [`${base}agents:\n  - name: a\n`, 'agents[0].llm'],
       [`${base}max_concurrent_runs: 0\nagents: []\n`, 'max_concurrent_runs'],
       [`${base}task_families: []\nagents: []\n`, 'task_families'],
       [`${base}task_families: [knapsack, chess]\nagents: []\n`, 'task_families'],
       ['cache_db_path: c\nagents: []\n', 'output_dir'],
-      [`${base}agents:\n  - {name: a, llm: {}}\n  - {name: a, llm: {}}\n`, 'agents.1.name'],
+      [`${base}agents:\n  - {name: a, llm: {}}\n  - {name: a, llm: {}}\n`, 'agents[1].name'],
     ];
     for (const [text, field] of cases) {
       const err = inputError(() => parseBenchmarkConfig(text, 'bad.yaml'));

@@ -123,7 +123,7 @@ describe('experiment plans', () => {
         'task_sets: {}\nmodels: {}\nstages:\n  - {name: e, kind: export, from: nothing}\n',
         /'nothing' is not an earlier run stage/,
       ],
-      ['task_sets: {}\nmodels: {}\nstages:\n  - {name: x, kind: dance}\n', /stages\.0\.kind/],
+      ['task_sets: {}\nmodels: {}\nstages:\n  - {name: x, kind: dance}\n', /stages\[0\]\.kind/],
     ];
     for (const [text, pattern] of bad) {
       const err = (() => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { TaskFamily } from '../../tasks/environment.js';
-import { InputError } from '../../util/errors.js';
+import { formatFieldPath, InputError } from '../../util/errors.js';
 
 const goalTemplates = z
   .object({
@@ -47,7 +47,7 @@ export function parsePromptPack(value: unknown, source: string): PromptPack {
   const parsed = promptPackSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.map(String).join('.') || undefined;
+    const field = formatFieldPath(issue.path) || undefined;
     const message =
       issue.code === 'unrecognized_keys'
         ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')} (expected system, runtime_persistent, runtime_stateless, few_shot_persistent, few_shot_stateless, goal)`
