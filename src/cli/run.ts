@@ -16,6 +16,7 @@ interface RunFlags {
   compat?: string;
   progress: boolean;
   retryErrors: boolean;
+  relabel?: boolean;
 }
 
 function positiveInt(text: string | undefined, flag: string): number | undefined {
@@ -56,6 +57,10 @@ export function register(program: Command): void {
     .option('--prompts <file>', 'prompt pack (JSON/YAML) replacing the built-in prompts')
     .option('--compat <mode>', "'reference' reproduces the reference's behavior where ours differs")
     .option('--retry-errors', 'play again the episodes recorded with status "error"', false)
+    .option(
+      '--relabel',
+      'let another model, runtime or backend play an existing run folder (recorded in run.json)',
+    )
     .option('--no-progress', 'no progress line on stderr')
     .action(async (flags: RunFlags) => {
       const { runFromCli } = await import('../runner/cli-run.js');
@@ -76,6 +81,7 @@ export function register(program: Command): void {
         shard: flags.shard,
         progress: flags.progress,
         retryErrors: flags.retryErrors,
+        relabel: flags.relabel,
       });
       process.exitCode = code;
     });

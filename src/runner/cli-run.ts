@@ -20,6 +20,8 @@ export interface CliRunInput {
   shard?: string;
   progress: boolean;
   retryErrors: boolean;
+  /** Allow another model, runtime or backend to play an existing run folder (recorded). */
+  relabel?: boolean;
   /** For tests; default: the CodeAct agent with the configured model and sandbox. */
   executorFactory?: ExecutorFactory;
 }
@@ -70,6 +72,7 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
       limit: input.limit,
       shard,
       retryErrors: input.retryErrors,
+      relabel: input.relabel,
       progress,
       stop: interrupts.stop,
     });

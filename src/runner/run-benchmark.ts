@@ -6,6 +6,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { monotonicSeconds } from '../agent/time.js';
+import { writeRunJson } from '../formats/run-json.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { type BenchmarkConfig, familiesOf, type ResolvedAgent, resolveAgent } from './config.js';
 import { configYaml } from './config-snapshot.js';
@@ -29,6 +30,7 @@ import {
 } from './layout.js';
 import { runPool } from './pool.js';
 import type { ProgressReporter } from './progress.js';
+import { settleRunIdentity } from './run-identity.js';
 import { modelKindOf, type RunMetadataInput, runMetadata } from './run-metadata.js';
 import {
   computeSummary,
@@ -55,6 +57,8 @@ export interface RunOptions {
   stop?: AbortSignal;
   /** Aborts running episodes. */
   abortEpisodes?: AbortSignal;
+  /** Allow playing a run folder's agents with another model, runtime or backend (recorded in run.json). */
+  relabel?: boolean;
   /** Extra facts for run.json (task-set name, policy styles). */
   metadata?: Partial<RunMetadataInput>;
 }
@@ -87,12 +91,12 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
     perFamily.set(family, all);
   }
   const selected = shardTasks([...perFamily.values()].flat(), options.shard);
-  writeFileAtomic(configYamlPath(layout), configYaml(config));
   const agents = config.agents.map((a) => resolveAgent(config, a));
-  writeFileAtomic(
-    runJsonPath(layout),
-    `${JSON.stringify(runMetadata({ config, tasksDir: options.tasksDir, agents, ...options.metadata }), null, 2)}\n`,
-  );
+  // Refused before anything is written when the folder's episodes were played by something else.
+  const metadata = runMetadata({ config, tasksDir: options.tasksDir, agents, ...options.metadata });
+  const runJson = settleRunIdentity(layout, metadata, options.relabel);
+  writeFileAtomic(configYamlPath(layout), configYaml(config));
+  writeRunJson(runJsonPath(layout), runJson);
 
   const progress = options.progress;
   if (progress) progress.counts.total += selected.length * agents.length;

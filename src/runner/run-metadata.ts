@@ -2,9 +2,10 @@
  * `run.json`: what a run was (task set, agents, their model, runtime and policy style), so that the
  * report can label conditions (train style × runtime) without guessing from names.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { packageVersion } from '../cli/version.js';
+import { readRunJson } from '../formats/run-json.js';
 import type { BenchmarkConfig, ResolvedAgent } from './config.js';
 import { runJsonPath, runLayout } from './layout.js';
 
@@ -44,6 +45,7 @@ export interface RunMetadata {
     name: string;
     model: { name: string; kind: ModelKind };
     runtime: 'persistent' | 'stateless';
+    backend: 'pyodide' | 'cpython';
     max_turns: number;
     max_tool_calls: number | null;
     policy_style?: PolicyStyle;
@@ -59,8 +61,7 @@ export function runMetadata(input: RunMetadataInput): RunMetadata {
   let createdAt = new Date().toISOString();
   if (existsSync(path)) {
     try {
-      const previous = JSON.parse(readFileSync(path, 'utf8')) as { created_at?: unknown };
-      if (typeof previous.created_at === 'string') createdAt = previous.created_at;
+      createdAt = readRunJson(path).created_at ?? createdAt;
     } catch {
       // An unreadable run.json is simply replaced.
     }
@@ -77,6 +78,7 @@ export function runMetadata(input: RunMetadataInput): RunMetadata {
         name: agent.name,
         model: { name: modelName, kind: modelKindOf(modelName) },
         runtime: agent.runtime,
+        backend: agent.backend,
         max_turns: agent.config.max_turns,
         max_tool_calls: agent.config.max_tool_calls,
         ...(style && { policy_style: style }),
