@@ -154,5 +154,8 @@ export async function computeMetrics(
       });
     });
   }
+  // Several families in one report: each label names its family, or rows would read as duplicates.
+  if (new Set(conditions.map((c) => c.family ?? '')).size > 1)
+    for (const c of conditions) if (c.family) c.label = `${c.label} · ${c.family}`;
   return { conditions, episodes, behavioralAvailable: analyses !== null || blocks.length === 0 };
 }

@@ -1,5 +1,6 @@
 // The behavioral table: NameError episodes, error loops, state utilization, re-imports, symbol lifespan.
 import type { BehaviorRow } from './condition-stats.js';
+import { familyName, showsFamily } from './family-column.js';
 import { displayName, groupRows, type TableRow } from './main-table.js';
 
 export interface BehaviorTableRow extends TableRow {
@@ -29,15 +30,16 @@ function ordered(rows: readonly BehaviorTableRow[]): BehaviorTableRow[] {
 }
 
 export function renderBehaviorMarkdown(rows: readonly BehaviorTableRow[]): string {
-  const head = ['Difficulty', 'Train', 'Runtime', 'n', ...BEHAVIOR_COLUMNS.map((c) => c.title)];
+  const withFamily = showsFamily(rows.map((r) => r.condition));
+  const head = ['Difficulty', ...(withFamily ? ['Family'] : []), 'Train', 'Runtime', 'n'];
   const out = [
-    `| ${head.join(' | ')} |`,
-    `|---|---|---|${BEHAVIOR_COLUMNS.map(() => '---:').join('|')}|---:|`,
+    `| ${[...head, ...BEHAVIOR_COLUMNS.map((c) => c.title)].join(' | ')} |`,
+    `|${head.map((h) => (h === 'n' ? '---:' : '---')).join('|')}|${BEHAVIOR_COLUMNS.map(() => '---:').join('|')}|`,
   ];
   for (const r of ordered(rows)) {
     const c = r.condition;
     out.push(
-      `| ${displayName(c.difficulty)} | ${displayName(c.train)} | ${displayName(c.runtime)} | ${r.behavior.n} | ${BEHAVIOR_COLUMNS.map((col) => behaviorValue(r.behavior, col.key, col.percent)).join(' | ')} |`,
+      `| ${displayName(c.difficulty)} | ${withFamily ? `${familyName(c.family)} | ` : ''}${displayName(c.train)} | ${displayName(c.runtime)} | ${r.behavior.n} | ${BEHAVIOR_COLUMNS.map((col) => behaviorValue(r.behavior, col.key, col.percent)).join(' | ')} |`,
     );
   }
   return `${out.join('\n')}\n`;
@@ -45,21 +47,22 @@ export function renderBehaviorMarkdown(rows: readonly BehaviorTableRow[]): strin
 
 export function renderBehaviorLatex(rows: readonly BehaviorTableRow[]): string {
   const esc = (t: string) => t.replace(/([&%$#_{}])/g, '\\$1');
+  const withFamily = showsFamily(rows.map((r) => r.condition));
   const lines = [
     '\\begin{table*}[t]',
     '\\centering',
     '\\small',
     '\\caption{Behavioral signatures per condition (definitions in the metrics documentation).}',
     '\\label{tab:behavior}',
-    `\\begin{tabular}{lll${'c'.repeat(BEHAVIOR_COLUMNS.length + 1)}}`,
+    `\\begin{tabular}{lll${withFamily ? 'l' : ''}${'c'.repeat(BEHAVIOR_COLUMNS.length + 1)}}`,
     '\\toprule',
-    `\\textbf{Difficulty} & \\textbf{Train} & \\textbf{Runtime} & \\textbf{n} & ${BEHAVIOR_COLUMNS.map((c) => `\\textbf{${esc(c.title)}}`).join(' & ')} \\\\`,
+    `\\textbf{Difficulty} & ${withFamily ? '\\textbf{Family} & ' : ''}\\textbf{Train} & \\textbf{Runtime} & \\textbf{n} & ${BEHAVIOR_COLUMNS.map((c) => `\\textbf{${esc(c.title)}}`).join(' & ')} \\\\`,
     '\\midrule',
   ];
   for (const r of ordered(rows)) {
     const c = r.condition;
     lines.push(
-      `${esc(displayName(c.difficulty))} & ${esc(displayName(c.train))} & ${esc(displayName(c.runtime))} & ${r.behavior.n} & ${BEHAVIOR_COLUMNS.map((col) => behaviorValue(r.behavior, col.key, col.percent)).join(' & ')} \\\\`,
+      `${esc(displayName(c.difficulty))} & ${withFamily ? `${esc(familyName(c.family))} & ` : ''}${esc(displayName(c.train))} & ${esc(displayName(c.runtime))} & ${r.behavior.n} & ${BEHAVIOR_COLUMNS.map((col) => behaviorValue(r.behavior, col.key, col.percent)).join(' & ')} \\\\`,
     );
   }
   lines.push('\\bottomrule', '\\end{tabular}', '\\end{table*}');

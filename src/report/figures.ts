@@ -2,6 +2,7 @@
 // PNG from that SVG with resvg.
 import type { Condition, EpisodeMetrics } from '../metrics/index.js';
 import type { BehaviorRow, MainCell } from './condition-stats.js';
+import { familyName, showsFamily } from './family-column.js';
 import { displayName } from './main-table.js';
 
 export interface FigureInput {
@@ -23,16 +24,19 @@ function colorScale(inputs: readonly FigureInput[]) {
   };
 }
 
-function conditionName(c: Condition): string {
-  return `${displayName(c.train)} → ${displayName(c.runtime)}`;
+function conditionName(c: Condition, withFamily: boolean): string {
+  const name = `${displayName(c.train)} → ${displayName(c.runtime)}`;
+  return withFamily ? `${name} · ${familyName(c.family)}` : name;
 }
 
 /** Figure 2 of the paper's kind: normalized optimality vs total tokens (log x), one point per condition. */
 export function costPerformanceSpec(inputs: readonly FigureInput[]): Record<string, unknown> {
+  const withFamily = showsFamily(inputs.map((i) => i.condition));
   const values: Array<Record<string, unknown>> = [];
   for (const { condition: c, cell, episodes } of inputs) {
     const base = {
-      condition: conditionName(c),
+      condition: conditionName(c, withFamily),
+      family: c.family,
       train: c.train,
       runtime: c.runtime,
       difficulty: displayName(c.difficulty),
@@ -113,6 +117,7 @@ const BEHAVIOR_PANELS: Array<{ key: keyof BehaviorRow; title: string }> = [
 
 /** Behavioral-signature panels: bars per condition, color = train style, solid/faded = runtime. */
 export function behaviorSpec(inputs: readonly FigureInput[]): Record<string, unknown> {
+  const withFamily = showsFamily(inputs.map((i) => i.condition));
   const values: Array<Record<string, unknown>> = [];
   for (const { condition: c, behavior } of inputs) {
     for (const panel of BEHAVIOR_PANELS) {
@@ -120,7 +125,7 @@ export function behaviorSpec(inputs: readonly FigureInput[]): Record<string, unk
       if (v === null) continue;
       values.push({
         metric: panel.title,
-        condition: conditionName(c),
+        condition: conditionName(c, withFamily),
         train: c.train,
         runtime: c.runtime,
         difficulty: displayName(c.difficulty),

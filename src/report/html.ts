@@ -4,6 +4,7 @@ import type { Condition, Episode } from '../metrics/index.js';
 import { BASE_NAMES } from '../metrics/index.js';
 import { BEHAVIOR_COLUMNS, type BehaviorTableRow, behaviorValue } from './behavior-table.js';
 import type { PairedTest } from './comparisons.js';
+import { familyName, showsFamily } from './family-column.js';
 import { displayName, groupBest, groupRows, rowTexts, type TableRow } from './main-table.js';
 
 export interface HtmlInput {
@@ -51,8 +52,9 @@ function asset(name: string): string {
 
 function mainTableHtml(rows: readonly TableRow[], solvedFormat: 'count' | 'percent'): string {
   const b = (t: string, on: boolean) => (on && t !== '?' ? `<b>${escapeHtml(t)}</b>` : escapeHtml(t));
+  const withFamily = showsFamily(rows.map((r) => r.condition));
   const out = [
-    '<table class="data" id="main-table"><thead><tr><th class="l">Difficulty</th><th class="l">Train</th><th class="l">Runtime</th><th>n</th><th>Score (%)</th><th>Solved</th><th>Steps</th><th>Tokens</th><th>Time (s)</th><th>Score / 1k tokens</th></tr></thead><tbody>',
+    `<table class="data" id="main-table"><thead><tr><th class="l">Difficulty</th>${withFamily ? '<th class="l">Family</th>' : ''}<th class="l">Train</th><th class="l">Runtime</th><th>n</th><th>Score (%)</th><th>Solved</th><th>Steps</th><th>Tokens</th><th>Time (s)</th><th>Score / 1k tokens</th></tr></thead><tbody>`,
   ];
   for (const g of groupRows(rows)) {
     const best = groupBest(g.rows);
@@ -64,7 +66,7 @@ function mainTableHtml(rows: readonly TableRow[], solvedFormat: 'count' | 'perce
           ? ` title="95% CI ${ci.lo.toFixed(2)} – ${ci.hi.toFixed(2)} (n=${ci.n}, ${ci.resamples} resamples, seed ${ci.seed})"`
           : '';
       out.push(
-        `<tr class="${i === 0 ? 'group-start' : ''}"><td class="l">${escapeHtml(displayName(g.difficulty))}</td><td class="l">${escapeHtml(displayName(r.condition.train))}</td><td class="l">${escapeHtml(displayName(r.condition.runtime))}</td><td>${ci?.n ?? r.cell.executed ?? '?'}</td><td${title}>${b(t.score, t.bold.score)}${t.margin !== null ? ` ± ${t.margin}` : ''}</td><td>${escapeHtml(t.solved)}</td><td>${b(t.steps, t.bold.steps)}</td><td>${b(t.tokens, t.bold.tokens)}</td><td>${b(t.time, t.bold.time)}</td><td>${b(t.norm, t.bold.norm)}</td></tr>`,
+        `<tr class="${i === 0 ? 'group-start' : ''}"><td class="l">${escapeHtml(displayName(g.difficulty))}</td>${withFamily ? `<td class="l">${escapeHtml(familyName(r.condition.family))}</td>` : ''}<td class="l">${escapeHtml(displayName(r.condition.train))}</td><td class="l">${escapeHtml(displayName(r.condition.runtime))}</td><td>${ci?.n ?? r.cell.executed ?? '?'}</td><td${title}>${b(t.score, t.bold.score)}${t.margin !== null ? ` ± ${t.margin}` : ''}</td><td>${escapeHtml(t.solved)}</td><td>${b(t.steps, t.bold.steps)}</td><td>${b(t.tokens, t.bold.tokens)}</td><td>${b(t.time, t.bold.time)}</td><td>${b(t.norm, t.bold.norm)}</td></tr>`,
       );
     });
   }
@@ -73,14 +75,15 @@ function mainTableHtml(rows: readonly TableRow[], solvedFormat: 'count' | 'perce
 }
 
 function behaviorTableHtml(rows: readonly BehaviorTableRow[]): string {
+  const withFamily = showsFamily(rows.map((r) => r.condition));
   const out = [
-    `<table class="data" id="behavior-table"><thead><tr><th class="l">Difficulty</th><th class="l">Train</th><th class="l">Runtime</th><th>n</th>${BEHAVIOR_COLUMNS.map((c) => `<th>${escapeHtml(c.title)}</th>`).join('')}</tr></thead><tbody>`,
+    `<table class="data" id="behavior-table"><thead><tr><th class="l">Difficulty</th>${withFamily ? '<th class="l">Family</th>' : ''}<th class="l">Train</th><th class="l">Runtime</th><th>n</th>${BEHAVIOR_COLUMNS.map((c) => `<th>${escapeHtml(c.title)}</th>`).join('')}</tr></thead><tbody>`,
   ];
   for (const g of groupRows(rows)) {
     (g.rows as BehaviorTableRow[]).forEach((r, i) => {
       const c = r.condition;
       out.push(
-        `<tr class="${i === 0 ? 'group-start' : ''}"><td class="l">${escapeHtml(displayName(c.difficulty))}</td><td class="l">${escapeHtml(displayName(c.train))}</td><td class="l">${escapeHtml(displayName(c.runtime))}</td><td>${r.behavior.n}</td>${BEHAVIOR_COLUMNS.map((col) => `<td>${behaviorValue(r.behavior, col.key, col.percent)}</td>`).join('')}</tr>`,
+        `<tr class="${i === 0 ? 'group-start' : ''}"><td class="l">${escapeHtml(displayName(c.difficulty))}</td>${withFamily ? `<td class="l">${escapeHtml(familyName(c.family))}</td>` : ''}<td class="l">${escapeHtml(displayName(c.train))}</td><td class="l">${escapeHtml(displayName(c.runtime))}</td><td>${r.behavior.n}</td>${BEHAVIOR_COLUMNS.map((col) => `<td>${behaviorValue(r.behavior, col.key, col.percent)}</td>`).join('')}</tr>`,
       );
     });
   }

@@ -3,6 +3,7 @@
 // reference prints for the same summaries: same formats, same rounding, same bold rules.
 import type { Condition } from '../metrics/index.js';
 import type { MainCell } from './condition-stats.js';
+import { familyName, showsFamily } from './family-column.js';
 import { formatFixed, roundHalfEven, withThousands } from './py-format.js';
 
 export interface TableRow {
@@ -32,24 +33,36 @@ export function displayName(value: string): string {
   return value.length ? value[0]?.toUpperCase() + value.slice(1) : value;
 }
 
-/** Rows grouped by difficulty (Easy, Medium, Hard, then others), each group in train × runtime order. */
-export function groupRows(rows: readonly TableRow[]): Array<{ difficulty: string; rows: TableRow[] }> {
-  const groups = new Map<string, TableRow[]>();
+/**
+ * Rows grouped by difficulty (Easy, Medium, Hard, then others) and, when the rows span several
+ * families, by family (best values compare like with like); each group in train × runtime order.
+ */
+export function groupRows(
+  rows: readonly TableRow[],
+): Array<{ difficulty: string; family: string | null; rows: TableRow[] }> {
+  const byFamily = showsFamily(rows.map((r) => r.condition));
+  const groups = new Map<string, { difficulty: string; family: string | null; rows: TableRow[] }>();
   for (const row of rows) {
-    const list = groups.get(row.condition.difficulty) ?? [];
-    list.push(row);
-    groups.set(row.condition.difficulty, list);
+    const family = byFamily ? row.condition.family : null;
+    const key = `${row.condition.difficulty}\u0000${family ?? ''}`;
+    const group = groups.get(key) ?? { difficulty: row.condition.difficulty, family, rows: [] };
+    group.rows.push(row);
+    groups.set(key, group);
   }
   const cmp = (a: string, b: string, order: string[]) =>
     rank(order, a) - rank(order, b) || (a < b ? -1 : a > b ? 1 : 0);
-  return [...groups.entries()]
-    .sort(([a], [b]) => cmp(a, b, DIFFICULTY_ORDER))
-    .map(([difficulty, list]) => ({
+  return [...groups.values()]
+    .sort(
+      (a, b) => cmp(a.difficulty, b.difficulty, DIFFICULTY_ORDER) || cmp(a.family ?? '', b.family ?? '', []),
+    )
+    .map(({ difficulty, family, rows: list }) => ({
       difficulty,
+      family,
       rows: [...list].sort(
         (x, y) =>
           cmp(x.condition.train, y.condition.train, STYLE_ORDER) ||
-          cmp(x.condition.runtime, y.condition.runtime, STYLE_ORDER),
+          cmp(x.condition.runtime, y.condition.runtime, STYLE_ORDER) ||
+          cmp(x.condition.family ?? '', y.condition.family ?? '', []),
       ),
     }));
 }
@@ -143,6 +156,7 @@ function latexEscape(text: string): string {
 
 export function renderLatex(rows: readonly TableRow[], options: TableOptions = {}): string {
   const bf = (text: string, on: boolean) => (on && text !== '?' ? `\\textbf{${text}}` : text);
+  const withFamily = showsFamily(rows.map((r) => r.condition));
   const lines = [
     '\\begin{table*}[t]',
     '\\centering',
@@ -152,9 +166,9 @@ export function renderLatex(rows: readonly TableRow[], options: TableOptions = {
     '\\setlength{\\aboverulesep}{0pt}',
     '\\setlength{\\belowrulesep}{0pt}',
     '\\setlength{\\extrarowheight}{.1ex}',
-    '\\begin{tabular}{lllccccc>{\\columncolor{black!10}}c}',
+    `\\begin{tabular}{lll${withFamily ? 'l' : ''}ccccc>{\\columncolor{black!10}}c}`,
     '\\toprule',
-    '\\textbf{Difficulty} & \\textbf{Train} & \\textbf{Runtime} & \\textbf{Score (\\%)} & \\textbf{Solved} & \\textbf{Steps} & \\textbf{Tokens} & \\textbf{Time (s)} & \\textbf{Score / 1k Tokens} \\\\',
+    `\\textbf{Difficulty} & ${withFamily ? '\\textbf{Family} & ' : ''}\\textbf{Train} & \\textbf{Runtime} & \\textbf{Score (\\%)} & \\textbf{Solved} & \\textbf{Steps} & \\textbf{Tokens} & \\textbf{Time (s)} & \\textbf{Score / 1k Tokens} \\\\`,
     '\\midrule',
   ];
   for (const group of groupRows(rows)) {
@@ -168,7 +182,7 @@ export function renderLatex(rows: readonly TableRow[], options: TableOptions = {
       let score = bf(t.score, t.bold.score);
       if (t.margin !== null) score = `${score} $\\pm$ ${t.margin}`;
       lines.push(
-        `${diff} & ${latexEscape(displayName(row.condition.train))} & ${latexEscape(displayName(row.condition.runtime))} & ${score} & ${t.solved} & ${bf(t.steps, t.bold.steps)} & ${bf(t.tokens, t.bold.tokens)} & ${bf(t.time, t.bold.time)} & ${bf(t.norm, t.bold.norm)} \\\\`,
+        `${diff} & ${withFamily ? `${latexEscape(familyName(row.condition.family))} & ` : ''}${latexEscape(displayName(row.condition.train))} & ${latexEscape(displayName(row.condition.runtime))} & ${score} & ${t.solved} & ${bf(t.steps, t.bold.steps)} & ${bf(t.tokens, t.bold.tokens)} & ${bf(t.time, t.bold.time)} & ${bf(t.norm, t.bold.norm)} \\\\`,
       );
     });
     lines.push('\\midrule');
@@ -181,9 +195,10 @@ export function renderLatex(rows: readonly TableRow[], options: TableOptions = {
 
 export function renderMarkdown(rows: readonly TableRow[], options: TableOptions = {}): string {
   const bf = (text: string, on: boolean) => (on && text !== '?' ? `**${text}**` : text);
+  const withFamily = showsFamily(rows.map((r) => r.condition));
   const out = [
-    '| Difficulty | Train | Runtime | n | Score (%) | Solved | Steps | Tokens | Time (s) | Score / 1k Tokens |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    `| Difficulty | ${withFamily ? 'Family | ' : ''}Train | Runtime | n | Score (%) | Solved | Steps | Tokens | Time (s) | Score / 1k Tokens |`,
+    `|---|${withFamily ? '---|' : ''}---|---|---:|---:|---:|---:|---:|---:|---:|`,
   ];
   for (const group of groupRows(rows)) {
     const best = bestOf(group.rows);
@@ -192,7 +207,7 @@ export function renderMarkdown(rows: readonly TableRow[], options: TableOptions 
       const score = `${bf(t.score, t.bold.score)}${t.margin !== null ? ` ± ${t.margin}` : ''}`;
       const n = row.cell.score_ci?.n ?? row.cell.executed ?? '?';
       out.push(
-        `| ${displayName(group.difficulty)} | ${displayName(row.condition.train)} | ${displayName(row.condition.runtime)} | ${n} | ${score} | ${t.solved} | ${bf(t.steps, t.bold.steps)} | ${bf(t.tokens, t.bold.tokens)} | ${bf(t.time, t.bold.time)} | ${bf(t.norm, t.bold.norm)} |`,
+        `| ${displayName(group.difficulty)} | ${withFamily ? `${familyName(row.condition.family)} | ` : ''}${displayName(row.condition.train)} | ${displayName(row.condition.runtime)} | ${n} | ${score} | ${t.solved} | ${bf(t.steps, t.bold.steps)} | ${bf(t.tokens, t.bold.tokens)} | ${bf(t.time, t.bold.time)} | ${bf(t.norm, t.bold.norm)} |`,
       );
     }
   }
