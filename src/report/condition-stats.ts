@@ -61,6 +61,21 @@ export function mainCell(
       from: 'summary',
     };
   }
+  return { ...episodeCell(episodes, scale), score_ci: ci };
+}
+
+/**
+ * The cell computed from the episodes alone (no runner summary): an episode without a score is left
+ * out of the score mean and the solved count. The experiment's condition table uses it too.
+ */
+export function episodeCell(episodes: readonly EpisodeMetrics[], scale: ScoreScale = 'auto'): MainCell {
+  const scores = episodes.map((e) => e.score).filter((s): s is number => s !== null);
+  const ci = scores.length
+    ? bootstrapMeanCI(
+        scores.map((x) => toPercent(x, scale)),
+        { compat: 'reference', resamples: 5000, seed: 0 },
+      )
+    : null;
   const withOutcome = episodes.filter((e) => e.score !== null);
   const mean = meanOf(episodes.map((e) => e.score));
   return {

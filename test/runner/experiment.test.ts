@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { type Condition, computeMetrics } from '../../src/metrics/index.js';
 import { pyFloat } from '../../src/python/json.js';
+import { mainCell } from '../../src/report/condition-stats.js';
 import type { AgentExecutor, EpisodeJob, ExecutorFactory } from '../../src/runner/episode.js';
 import {
   conditionRow,
@@ -44,7 +46,7 @@ const fakeFactory =
               token_usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 },
             },
             events: [
-              { type: 'StepEvent', data: { error_type: mismatch ? 'NameError' : null }, timestamp: '' },
+              { type: 'StepEvent', data: { turn: 1, error_type: mismatch ? 'NameError' : null }, timestamp: '' },
             ],
           },
           totalTokens: 100,
@@ -198,20 +200,38 @@ stages:
       printed.some((l) => /^p_stateless_fx\s+2\s+50\.0 \[50\.0, 50\.0\]\s+0\/2/m.test(l)),
       printed.join('\n'),
     );
+    // The condition table and the report's main table agree on the same run folders (the report
+    // reads the runner's summary file, the condition table the episodes).
+    for (const row of second.rows.slice(1)) {
+      const metrics = await computeMetrics([row.runDir], { analyzer: null });
+      assert.equal(metrics.conditions.length, 1);
+      const condition = metrics.conditions[0] as Condition;
+      assert.ok(condition.summary, 'the report reads the summary file');
+      const cell = mainCell(
+        condition,
+        metrics.episodes.map((e) => e.metrics),
+        'percent',
+      );
+      assert.equal(row.scoreMean, cell.score_pct, row.condition);
+      assert.equal(row.solved, cell.solved, row.condition);
+      assert.equal(row.meanSteps, cell.steps, row.condition);
+      assert.equal(row.meanTokens, cell.tokens, row.condition);
+      assert.deepEqual([row.scoreLo, row.scoreHi], [cell.score_ci?.lo, cell.score_ci?.hi], row.condition);
+    }
     const run = JSON.parse(readFileSync(join(out, 'eval', 's_persistent_fx', 'run.json'), 'utf8'));
     assert.equal(run.agents[0].policy_style, 'stateless');
     assert.equal(run.agents[0].runtime, 'persistent');
     assert.ok(existsSync(join(out, 'eval', 'conditions.json')));
   });
 
-  it('counts NameError episodes from StepEvent error types', () => {
+  it('counts NameError episodes from StepEvent error types', async () => {
     assert.equal(hadNameError({ events: [{ type: 'StepEvent', data: { error_type: 'NameError' } }] }), true);
     assert.equal(
       hadNameError({ events: [{ type: 'ErrorEvent', data: { error_type: 'NameError' } }] }),
       false,
     );
     assert.equal(hadNameError({ events: [{ type: 'StepEvent', data: { error_type: 'KeyError' } }] }), false);
-    const empty = conditionRow('none', join(scratch, 'missing'));
+    const empty = await conditionRow('none', join(scratch, 'missing'));
     assert.equal(empty.episodes, 0);
     assert.match(formatConditionTable([empty]), /none\s+0\s+- \[-, -\]/);
   });

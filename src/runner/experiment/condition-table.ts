@@ -3,9 +3,11 @@
  * percentile-bootstrap interval, solved episodes, mean steps and tokens, and how many episodes met a
  * NameError (the paper's signature of persistent-style code in a stateless runtime).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { bootstrapMeanCI } from '../../stats/index.js';
+import type { TraceFile } from '../../formats/trace.js';
+import { computeMetrics } from '../../metrics/index.js';
+import { episodeCell } from '../../report/condition-stats.js';
 
 export interface ConditionRow {
   condition: string;
@@ -21,64 +23,40 @@ export interface ConditionRow {
   errors: number;
 }
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {};
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
-
 /** True when any step of the trace failed with a NameError (our `error_type` field of StepEvent data). */
-export function hadNameError(trace: Json): boolean {
-  const events = Array.isArray(trace.events) ? trace.events : [];
-  return events.some((e) => {
-    const event = obj(e);
-    return event.type === 'StepEvent' && obj(event.data).error_type === 'NameError';
-  });
+export function hadNameError(trace: Pick<TraceFile, 'events'>): boolean {
+  return trace.events.some(
+    (event) =>
+      event.type === 'StepEvent' &&
+      typeof event.data === 'object' &&
+      event.data !== null &&
+      (event.data as { error_type?: unknown }).error_type === 'NameError',
+  );
 }
 
-/** Reads every episode of a run folder (all agents and families in it). */
-export function conditionRow(condition: string, runDir: string): ConditionRow {
-  const scores: number[] = [];
-  const steps: number[] = [];
-  const tokens: number[] = [];
-  let solved = 0;
-  let nameErrors = 0;
-  let errors = 0;
-  const results = join(runDir, 'results');
-  const agents = existsSync(results) ? readdirSync(results).sort() : [];
-  for (const agent of agents) {
-    for (const family of readdirSync(join(results, agent)).sort()) {
-      const dir = join(results, agent, family);
-      for (const file of readdirSync(dir).sort()) {
-        if (!file.endsWith('.json') || file.endsWith('.trace.json') || file.startsWith('.')) continue;
-        const result = obj(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-        const inner = obj(result.result);
-        scores.push(typeof inner.score === 'number' ? inner.score : 0);
-        if (inner.is_solved === true) solved += 1;
-        if (result.status === 'error') errors += 1;
-        const tracePath = join(dir, file.replace(/\.json$/, '.trace.json'));
-        if (!existsSync(tracePath)) continue;
-        const trace = obj(JSON.parse(readFileSync(tracePath, 'utf8')));
-        const summary = obj(trace.summary);
-        if (typeof summary.num_steps === 'number') steps.push(summary.num_steps);
-        const total = obj(summary.token_usage).total_tokens;
-        if (typeof total === 'number') tokens.push(total);
-        if (hadNameError(trace)) nameErrors += 1;
-      }
-    }
-  }
-  const ci = bootstrapMeanCI(scores);
+/**
+ * Every episode of a run folder (all agents and families in it), read and aggregated by the same
+ * code as `alr report`: the episode metrics of src/metrics and the main table's cell (an episode
+ * without a score is left out of the mean, not counted as 0; the interval is the report's bootstrap).
+ */
+export async function conditionRow(condition: string, runDir: string): Promise<ConditionRow> {
+  const episodes = existsSync(join(runDir, 'results'))
+    ? (await computeMetrics([runDir], { analyzer: null })).episodes.map((e) => e.metrics)
+    : [];
+  // 'percent' keeps the scores as they are (fractions here): the table prints them × 100.
+  const cell = episodeCell(episodes, 'percent');
   return {
     condition,
     runDir,
-    episodes: scores.length,
-    scoreMean: ci.mean,
-    scoreLo: ci.lo,
-    scoreHi: ci.hi,
-    solved,
-    meanSteps: mean(steps),
-    meanTokens: mean(tokens),
-    nameErrorEpisodes: nameErrors,
-    errors,
+    episodes: episodes.length,
+    scoreMean: cell.score_pct ?? Number.NaN,
+    scoreLo: cell.score_ci?.lo ?? Number.NaN,
+    scoreHi: cell.score_ci?.hi ?? Number.NaN,
+    solved: cell.solved ?? 0,
+    meanSteps: cell.steps ?? Number.NaN,
+    meanTokens: cell.tokens ?? Number.NaN,
+    nameErrorEpisodes: episodes.filter((e) => e.has_name_error).length,
+    errors: episodes.filter((e) => e.status === 'error').length,
   };
 }
 

@@ -216,7 +216,7 @@ async function runStage(
     } finally {
       progress.stop();
     }
-    rows.push(conditionRow(condition.name, condition.runDir));
+    rows.push(await conditionRow(condition.name, condition.runDir));
   }
   return { conditions, rows, interrupted };
 }
