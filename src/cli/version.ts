@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { readJsonFile } from '../formats/json-file.js';
 
 /** The version in package.json (read at run time so that it never drifts from the package). */
 export function packageVersion(): string {
   const url = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  return readJsonFile(z.looseObject({ version: z.string() }), fileURLToPath(url)).version;
 }

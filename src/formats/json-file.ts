@@ -41,13 +41,19 @@ export function writeJsonFile(file: string, value: unknown): void {
  * Checks the version tag of one of our formats before the rest is validated, so that a file written
  * by a newer alr says so instead of failing on some field.
  */
-export function checkVersion(value: unknown, key: string, known: readonly string[], file: string): void {
+export function checkVersion(
+  value: unknown,
+  key: string,
+  known: readonly string[],
+  file: string,
+  field = key,
+): void {
   if (typeof value !== 'object' || value === null) return;
   const tag = (value as Record<string, unknown>)[key];
   if (tag === undefined || (typeof tag === 'string' && known.includes(tag))) return;
   throw new InputError(
     `unknown format version ${JSON.stringify(tag)} (this alr reads ${known.join(', ')}; a newer alr may have written it)`,
     file,
-    key,
+    field,
   );
 }

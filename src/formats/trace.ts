@@ -73,7 +73,7 @@ export type TraceFile = z.infer<typeof traceFileSchema>;
 /** Validates a parsed trace; `fieldPrefix` places it inside a bigger file (a line of a .jsonl). */
 export function parseTrace(value: unknown, file: string, fieldPrefix = ''): TraceFile {
   const alr = typeof value === 'object' && value !== null ? (value as { alr?: unknown }).alr : undefined;
-  checkVersion(alr, 'schema', [TRACE_VERSION], file);
+  checkVersion(alr, 'schema', [TRACE_VERSION], file, 'alr.schema');
   return parseWith(traceFileSchema, value, file, fieldPrefix);
 }
 

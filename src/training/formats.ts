@@ -1,5 +1,14 @@
 // Output record shapes of the default export.
+import { z } from 'zod';
 import type { TraceMessage } from './trace-types.js';
+
+/** One exported line as read back: chat messages or ShareGPT conversations. */
+const exampleLineSchema = z.looseObject({
+  messages: z
+    .array(z.looseObject({ role: z.enum(['system', 'user', 'assistant']), content: z.string() }))
+    .optional(),
+  conversations: z.array(z.looseObject({ from: z.string(), value: z.string() })).optional(),
+});
 
 export type ExportFormat = 'messages' | 'sharegpt';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['messages', 'sharegpt'];
@@ -19,10 +28,7 @@ export function formatExample(
 
 /** Reads one exported line back into messages (either format). */
 export function parseExampleLine(line: string): TraceMessage[] {
-  const record = JSON.parse(line) as {
-    messages?: TraceMessage[];
-    conversations?: { from: string; value: string }[];
-  };
+  const record = exampleLineSchema.parse(JSON.parse(line));
   if (Array.isArray(record.messages))
     return record.messages.map((m) => ({ role: m.role, content: m.content }));
   if (Array.isArray(record.conversations)) {

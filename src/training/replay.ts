@@ -3,6 +3,7 @@
 // diverge from the recorded ones, which steps fail with NameError, and the score the actions reach.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { readRunJson } from '../formats/run-json.js';
 import { pyJsonDumps } from '../python/json.js';
 import type { InterpreterSession, RuntimeMode, SessionOptions } from '../sandbox/interpreter.js';
 import type { Environment } from '../tasks/environment.js';
@@ -81,10 +82,7 @@ function maxToolCallsOf(ep: Episode): number | undefined {
   const runJson = join(ep.runDir, 'run.json');
   if (existsSync(runJson) && ep.agent) {
     try {
-      const run = JSON.parse(readFileSync(runJson, 'utf8')) as {
-        agents?: { name?: string; max_tool_calls?: number | null }[];
-      };
-      const agent = run.agents?.find((a) => a.name === ep.agent);
+      const agent = readRunJson(runJson).agents.find((a) => a.name === ep.agent);
       if (agent && agent.max_tool_calls !== undefined) return agent.max_tool_calls ?? undefined;
     } catch {
       // fall through to the prompt
@@ -101,8 +99,7 @@ function tasksDirOfRun(runDir: string): string | undefined {
   const runJson = join(runDir, 'run.json');
   if (!existsSync(runJson)) return undefined;
   try {
-    const run = JSON.parse(readFileSync(runJson, 'utf8')) as { tasks_dir?: unknown };
-    return typeof run.tasks_dir === 'string' ? run.tasks_dir : undefined;
+    return readRunJson(runJson).tasks_dir ?? undefined;
   } catch {
     return undefined;
   }

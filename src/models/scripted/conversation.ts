@@ -35,13 +35,13 @@ export function parseObservation(content: string): Observation | undefined {
   const text = content.trim();
   if (!text.startsWith('{')) return undefined;
   try {
-    const value = JSON.parse(text) as Record<string, unknown>;
+    const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || !('success' in value) || !('output' in value))
       return undefined;
     return {
       success: value.success === true,
       output: typeof value.output === 'string' ? value.output : '',
-      error: typeof value.error === 'string' ? value.error : null,
+      error: 'error' in value && typeof value.error === 'string' ? value.error : null,
     };
   } catch {
     return undefined;
