@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SandboxError } from '../util/errors.js';
 import { cpythonBytecode } from './cpython-bytecode.js';
 import type { BackendName } from './interpreter.js';
 
@@ -52,7 +53,7 @@ function resolveIsolation(mode: IsolationMode): 'bubblewrap' | 'none' {
   if (mode === 'none') return 'none';
   if (bubblewrapAvailable()) return 'bubblewrap';
   if (mode === 'bubblewrap')
-    throw new Error('sandbox isolation "bubblewrap" was requested but bwrap is not available');
+    throw new SandboxError('sandbox isolation "bubblewrap" was requested but bwrap is not available');
   if (!warned) {
     warned = true;
     process.stderr.write(

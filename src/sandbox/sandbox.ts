@@ -3,6 +3,7 @@
  * its own (taken warm from the pool, so opening a session is cheap) and the process is discarded
  * when the episode ends; nothing of one episode can reach the next.
  */
+import { SandboxError } from '../util/errors.js';
 import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
 import { InterpreterProcess } from './interpreter-process.js';
@@ -63,7 +64,7 @@ class SandboxImpl implements Sandbox {
   constructor(options: SandboxOptions) {
     this.backend = options.backend ?? 'pyodide';
     if (this.backend !== 'pyodide' && this.backend !== 'cpython')
-      throw new Error(`unknown sandbox backend '${this.backend}'`);
+      throw new SandboxError(`unknown sandbox backend '${this.backend}'`);
     this.poolSize = Math.max(0, options.poolSize ?? 1);
     this.isolationMode = options.isolation ?? 'auto';
     this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
