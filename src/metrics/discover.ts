@@ -2,6 +2,7 @@
 // trace/result pairs (e.g. a released benchmark split), or a `traces.jsonl` file (one trace per line).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { type ReplayReportFile, readReplayReport } from '../formats/replay-report.js';
 import { type ResultFile, readResultFile } from '../formats/result.js';
 import { type RunJson as RunFile, readRunJson } from '../formats/run-json.js';
 import { readSummaryFile } from '../formats/summary.js';
@@ -30,7 +31,7 @@ export interface RawGroup {
   agent: string | null;
   family: string | null;
   summary: ReferenceSummary | null;
-  replays: Array<{ runtime: string; file: string; data: unknown }>;
+  replays: Array<{ runtime: string; file: string; data: ReplayReportFile }>;
   episodes: RawEpisode[];
 }
 
@@ -169,11 +170,7 @@ function readReplays(runDir: string): RawGroup['replays'] {
     const m = /^replay_(.+)\.json$/.exec(name);
     if (!m) continue;
     const file = join(runDir, name);
-    try {
-      found.push({ runtime: m[1] as string, file, data: JSON.parse(readFileSync(file, 'utf8')) });
-    } catch (err) {
-      throw new InputError(`not readable JSON (${(err as Error).message})`, file);
-    }
+    found.push({ runtime: m[1] as string, file, data: readReplayReport(file) });
   }
   return found;
 }

@@ -56,10 +56,8 @@ function replayedOutcomes(
   const out = new Map<string, { score: number; solved: boolean | null }>();
   for (const r of replays) {
     if (r.runtime !== runtime) continue;
-    const episodes = (r.data as { episodes?: unknown })?.episodes;
-    if (!Array.isArray(episodes)) continue;
-    for (const e of episodes as Array<Record<string, unknown>>) {
-      if (typeof e.source !== 'string' || typeof e.replay_score !== 'number') continue;
+    for (const e of r.data.episodes) {
+      if (typeof e.replay_score !== 'number') continue;
       const name = e.source.split(/[/\\]/).pop() as string;
       out.set(name, {
         score: e.replay_score,

@@ -1,3 +1,4 @@
+import type { ReplayReportFile } from '../formats/replay-report.js';
 import type { CodeAnalysis, ToolCallRecord } from '../sandbox/interpreter.js';
 
 /** Parses code blocks with Python's own `ast`; one analysis per block, same order. */
@@ -98,7 +99,7 @@ export interface Condition extends ConditionLabels {
   /** The runner's `summary_<agent>-<family>.json`, when present (the table reads it like main_table.py). */
   summary: ReferenceSummary | null;
   /** Counterfactual replay summaries found next to the run (`replay_<runtime>.json`), raw. */
-  replays: Array<{ runtime: string; file: string; data: unknown }>;
+  replays: Array<{ runtime: string; file: string; data: ReplayReportFile }>;
 }
 
 /** The fields of the reference run summary that the main table reads. */

@@ -46,8 +46,11 @@ export interface CreateModelOptions extends Omit<Partial<OpenAIModelOptions>, 'm
  */
 export function createModel(name: string, options: CreateModelOptions = {}) {
   if (isPolicyName(name)) return new ScriptedPolicy(name);
-  // A misspelt policy would otherwise be sent to an endpoint as a model name.
-  if (name.startsWith('scripted-'))
+  // A misspelt policy with no endpoint configured would otherwise fail as a missing endpoint.
+  if (
+    name.startsWith('scripted-') &&
+    !(options.baseUrl ?? process.env.OPENAI_BASE_URL ?? process.env.OPENAI_API_BASE)
+  )
     throw new InputError(
       `unknown scripted policy '${name}' (known: ${POLICY_NAMES.join(', ')})`,
       undefined,

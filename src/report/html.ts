@@ -109,14 +109,6 @@ function comparisonsHtml(tests: readonly PairedTest[], labelOf: (id: string) => 
   return `<table class="data" id="comparisons-table"><thead><tr><th class="l">A</th><th class="l">B</th><th class="l">Metric</th><th>Pairs</th><th>Mean A</th><th>Mean B</th><th>A − B [95% CI] / discordant (A only vs B only)</th><th>Rank-biserial</th><th class="l">Test</th><th>p</th><th>p (Holm)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-interface ReplayEpisode {
-  source?: string;
-  diverged_steps?: number;
-  name_error_steps?: number[];
-  replay_score?: number | null;
-  recorded_score?: number | null;
-}
-
 function meanOrNull(xs: Array<number | null | undefined>): number | null {
   const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   return v.length ? v.reduce((a, x) => a + x, 0) / v.length : null;
@@ -129,13 +121,9 @@ function replaysHtml(conditions: readonly Condition[]): string {
   for (const c of conditions) {
     for (const r of c.replays) {
       files.add(r.file);
-      const all = ((r.data as { episodes?: ReplayEpisode[] })?.episodes ?? []).filter(
-        (e) => typeof e?.source === 'string',
-      );
+      const all = r.data.episodes;
       const prefix = c.agent && c.family ? `results/${c.agent}/${c.family}/` : null;
-      const eps = prefix
-        ? all.filter((e) => (e.source as string).replace(/\\/g, '/').startsWith(prefix))
-        : [];
+      const eps = prefix ? all.filter((e) => e.source.replace(/\\/g, '/').startsWith(prefix)) : [];
       if (eps.length === 0) continue;
       const pct = (x: number | null) => (x === null ? 'n/a' : (x * 100).toFixed(1));
       rows.push(

@@ -1,7 +1,7 @@
 // `alr replay`: model-free counterfactual. Re-executes a run's recorded code blocks, step by step,
 // in a fresh environment and interpreter of the chosen runtime, and reports where the observations
 // diverge from the recorded ones, which steps fail with NameError, and the score the actions reach.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readRunJson } from '../formats/run-json.js';
 import { pyJsonDumps } from '../python/json.js';

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { readConditionTable } from '../../src/formats/condition-table.js';
 import { type Condition, computeMetrics } from '../../src/metrics/index.js';
 import { pyFloat } from '../../src/python/json.js';
 import { mainCell } from '../../src/report/condition-stats.js';
@@ -46,7 +47,11 @@ const fakeFactory =
               token_usage: { prompt_tokens: 90, completion_tokens: 10, total_tokens: 100 },
             },
             events: [
-              { type: 'StepEvent', data: { turn: 1, error_type: mismatch ? 'NameError' : null }, timestamp: '' },
+              {
+                type: 'StepEvent',
+                data: { turn: 1, error_type: mismatch ? 'NameError' : null },
+                timestamp: '',
+              },
             ],
           },
           totalTokens: 100,
@@ -221,7 +226,11 @@ stages:
     const run = JSON.parse(readFileSync(join(out, 'eval', 's_persistent_fx', 'run.json'), 'utf8'));
     assert.equal(run.agents[0].policy_style, 'stateless');
     assert.equal(run.agents[0].runtime, 'persistent');
-    assert.ok(existsSync(join(out, 'eval', 'conditions.json')));
+    const table = readConditionTable(join(out, 'eval', 'conditions.json'));
+    assert.deepEqual(
+      table.conditions.map((r) => [r.condition, r.scoreMean, r.nameErrorEpisodes]),
+      second.rows.slice(1).map((r) => [r.condition, r.scoreMean, r.nameErrorEpisodes]),
+    );
   });
 
   it('counts NameError episodes from StepEvent error types', async () => {

@@ -4,11 +4,12 @@
  * its marker file exists. A stage that needs work outside (training on a GPU machine) prints what to
  * run and what to hand back, and the experiment stops there until the marker appears.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { writeConditionTable } from '../../formats/condition-table.js';
 import { generateTasks, loadSettings, parseSettings } from '../../tasks/index.js';
 import { exportTraining } from '../../training/index.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 import { InputError } from '../../util/errors.js';
 import { type BenchmarkConfig, benchmarkConfigSchema, type FamilyName, zodInputError } from '../config.js';
 import type { ExecutorFactory } from '../episode.js';
@@ -364,7 +365,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       options.print(`Stage '${stage.name}' (${displayPath(join(out, stage.name))}):`);
       options.print(formatConditionTable(result.rows));
       options.print('');
-      writeFileAtomic(join(out, stage.name, 'conditions.json'), `${JSON.stringify(result.rows, null, 2)}\n`);
+      writeConditionTable(join(out, stage.name, 'conditions.json'), result.rows);
       if (result.interrupted) return { out, state: 'interrupted', conditions, rows };
       if (result.missing) return { out, state: 'incomplete', conditions, rows };
     } else if (stage.kind === 'export') {
