@@ -36,6 +36,7 @@ export const stepEventData = z.looseObject({
   tool_calls: z.array(toolCall).nullish(),
   error_type: z.string().nullish(),
   duration_ms: z.number().nullish(),
+  reasoning: z.string().nullish(),
 });
 export type StepEventData = z.infer<typeof stepEventData>;
 

@@ -18,6 +18,8 @@ export interface ConditionRow {
   meanSteps: number;
   meanTokens: number;
   nameErrorEpisodes: number;
+  /** Episodes that ended because the conversation no longer fit the model's context window. */
+  contextExceeded: number;
   errors: number;
 }
 
@@ -43,6 +45,7 @@ export function conditionRow(condition: string, runDir: string): ConditionRow {
   let solved = 0;
   let nameErrors = 0;
   let errors = 0;
+  let contextExceeded = 0;
   const results = join(runDir, 'results');
   const agents = existsSync(results) ? readdirSync(results).sort() : [];
   for (const agent of agents) {
@@ -55,6 +58,7 @@ export function conditionRow(condition: string, runDir: string): ConditionRow {
         scores.push(typeof inner.score === 'number' ? inner.score : 0);
         if (inner.is_solved === true) solved += 1;
         if (result.status === 'error') errors += 1;
+        if (obj(result.alr).stop_reason === 'context_exceeded') contextExceeded += 1;
         const tracePath = join(dir, file.replace(/\.json$/, '.trace.json'));
         if (!existsSync(tracePath)) continue;
         const trace = obj(JSON.parse(readFileSync(tracePath, 'utf8')));
@@ -78,14 +82,19 @@ export function conditionRow(condition: string, runDir: string): ConditionRow {
     meanSteps: mean(steps),
     meanTokens: mean(tokens),
     nameErrorEpisodes: nameErrors,
+    contextExceeded,
     errors,
   };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '-');
 
-/** A fixed-width text table; scores in percent with the 95% interval in brackets. */
+/**
+ * A fixed-width text table; scores in percent with the 95% interval in brackets. The column of
+ * context-window stops appears only when some episode had one.
+ */
 export function formatConditionTable(rows: ConditionRow[]): string {
+  const withContext = rows.some((r) => r.contextExceeded > 0);
   const header = [
     'condition',
     'n',
@@ -94,6 +103,7 @@ export function formatConditionTable(rows: ConditionRow[]): string {
     'steps',
     'tokens',
     'NameError eps',
+    ...(withContext ? ['ctx exceeded'] : []),
     'errors',
   ];
   const body = rows.map((r) => [
@@ -104,6 +114,7 @@ export function formatConditionTable(rows: ConditionRow[]): string {
     Number.isFinite(r.meanSteps) ? r.meanSteps.toFixed(2) : '-',
     Number.isFinite(r.meanTokens) ? Math.round(r.meanTokens).toLocaleString('en-US') : '-',
     `${r.nameErrorEpisodes}/${r.episodes}`,
+    ...(withContext ? [`${r.contextExceeded}/${r.episodes}`] : []),
     String(r.errors),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
