@@ -159,9 +159,9 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
     if (sendGlobals) {
       sentGlobals = globalsMessage(globalNames);
       request.push({ role: 'user', content: sentGlobals });
-      messages.push({ role: 'user', content: sentGlobals, transient: true });
     }
 
+    // Checked before the transient message is recorded: a request that is never sent leaves no trace.
     if (input.maxContextTokens !== undefined) {
       const needed = countRequestTokens(request) + (input.requestOptions?.maxTokens ?? 0);
       if (needed > input.maxContextTokens)
@@ -169,6 +169,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
           `the next request needs ${needed} tokens (prompt${input.requestOptions?.maxTokens ? ' + max_tokens' : ''}, Qwen3-counted), more than max_context_tokens ${input.maxContextTokens}`,
         );
     }
+    if (sentGlobals !== null) messages.push({ role: 'user', content: sentGlobals, transient: true });
 
     const callStartedAt = Date.now();
     let completion: Completion;

@@ -15,6 +15,7 @@ export function stepsOfTrace(trace: TraceFile, file: string): StepView[] {
     steps.push({
       turn: d.turn,
       assistantText: d.assistant_text ?? '',
+      reasoning: d.reasoning ?? null,
       code: typeof d.code === 'string' ? d.code : null,
       success: ran ? (ir?.success ?? null) : null,
       error,

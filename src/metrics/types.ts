@@ -8,6 +8,8 @@ export type CodeAnalyzer = (blocks: string[]) => Promise<CodeAnalysis[]>;
 export interface StepView {
   turn: number;
   assistantText: string;
+  /** The turn's thinking (reasoning models), kept apart from the answer; null when none. */
+  reasoning: string | null;
   /** The executed block, or null when the turn had no (or more than one) block. */
   code: string | null;
   /** null when nothing ran (no block, multi-block message). */

@@ -182,6 +182,7 @@ export function renderHtml(input: HtmlInput): string {
         goal: clip(e.task),
         turns: e.steps.map((s) => ({
           turn: s.turn,
+          think: s.reasoning === null ? null : clip(s.reasoning),
           text: clip(s.assistantText),
           code: clip(s.code),
           ok: s.success,

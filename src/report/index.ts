@@ -294,6 +294,21 @@ export async function generateReport(
     notes.push(
       'Some episodes have no score (no result file and no tool log to replay); they are left out of the score statistics.',
     );
+  // Episodes cut off by the model's context window are scored on their final state; say how many.
+  const contextExceeded = new Map<string, number>();
+  const episodesOf = new Map<string, number>();
+  for (const e of data.episodes) {
+    episodesOf.set(e.metrics.condition, (episodesOf.get(e.metrics.condition) ?? 0) + 1);
+    if (e.metrics.stop_reason === 'context_exceeded')
+      contextExceeded.set(e.metrics.condition, (contextExceeded.get(e.metrics.condition) ?? 0) + 1);
+  }
+  if (contextExceeded.size > 0)
+    notes.push(
+      `Episodes ended because the conversation no longer fit the model's context window (stop reason context_exceeded), scored on their final state: ${data.conditions
+        .filter((c) => contextExceeded.has(c.id))
+        .map((c) => `${c.label} ${contextExceeded.get(c.id)} of ${episodesOf.get(c.id)}`)
+        .join(', ')}.`,
+    );
   if (data.conditions.some((c) => c.model?.kind === 'scripted'))
     notes.push(
       'Conditions labeled with a training style of a scripted policy were played by deterministic scripted programs, not by a trained model.',

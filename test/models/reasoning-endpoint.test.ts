@@ -162,6 +162,8 @@ describe('a reasoning model over HTTP', () => {
     const { outcome, requests } = await playAgainst({}, { maxContextTokens: 900 });
     assert.equal(requests, 0);
     assert.equal(outcome.stopReason, 'context_exceeded');
+    // The globals message of a request that was never sent is not recorded either.
+    assert.ok(outcome.messages.every((m) => m.transient !== true));
     const errors = outcome.events.flatMap((e) => (e.type === 'ErrorEvent' ? [e.data.error] : []));
     assert.match(errors.join('\n'), /needs \d+ tokens .*more than max_context_tokens 900/);
     // A limit the conversation fits in changes nothing.

@@ -108,7 +108,8 @@
   function turnBody(t) {
     let h = '';
     if (t.globals) h += `<h4>Globals message sent</h4><pre>${esc(t.globals)}</pre>`;
-    if (t.text) h += `<h4>Reasoning</h4><pre>${esc(t.text)}</pre>`;
+    if (t.think) h += `<h4>Thinking (not parsed for code)</h4><pre class="thinking">${esc(t.think)}</pre>`;
+    if (t.text) h += `<h4>${t.think ? 'Answer' : 'Reasoning'}</h4><pre>${esc(t.text)}</pre>`;
     if (t.code !== null) h += `<h4>Code</h4><pre class="code">${highlight(t.code)}</pre>`;
     if (t.out) h += `<h4>Output</h4><pre>${esc(t.out)}</pre>`;
     if (t.err) h += `<h4>Error${t.et ? ` (${esc(t.et)})` : ''}</h4><pre class="error">${esc(t.err)}</pre>`;

@@ -20,6 +20,8 @@ export interface ConditionRow {
   meanSteps: number;
   meanTokens: number;
   nameErrorEpisodes: number;
+  /** Episodes that ended because the conversation no longer fit the model's context window. */
+  contextExceeded: number;
   errors: number;
 }
 
@@ -56,14 +58,19 @@ export async function conditionRow(condition: string, runDir: string): Promise<C
     meanSteps: cell.steps ?? Number.NaN,
     meanTokens: cell.tokens ?? Number.NaN,
     nameErrorEpisodes: episodes.filter((e) => e.has_name_error).length,
+    contextExceeded: episodes.filter((e) => e.stop_reason === 'context_exceeded').length,
     errors: episodes.filter((e) => e.status === 'error').length,
   };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '-');
 
-/** A fixed-width text table; scores in percent with the 95% interval in brackets. */
+/**
+ * A fixed-width text table; scores in percent with the 95% interval in brackets. The column of
+ * context-window stops appears only when some episode had one.
+ */
 export function formatConditionTable(rows: ConditionRow[]): string {
+  const withContext = rows.some((r) => r.contextExceeded > 0);
   const header = [
     'condition',
     'n',
@@ -72,6 +79,7 @@ export function formatConditionTable(rows: ConditionRow[]): string {
     'steps',
     'tokens',
     'NameError eps',
+    ...(withContext ? ['ctx exceeded'] : []),
     'errors',
   ];
   const body = rows.map((r) => [
@@ -82,6 +90,7 @@ export function formatConditionTable(rows: ConditionRow[]): string {
     Number.isFinite(r.meanSteps) ? r.meanSteps.toFixed(2) : '-',
     Number.isFinite(r.meanTokens) ? Math.round(r.meanTokens).toLocaleString('en-US') : '-',
     `${r.nameErrorEpisodes}/${r.episodes}`,
+    ...(withContext ? [`${r.contextExceeded}/${r.episodes}`] : []),
     String(r.errors),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
