@@ -3,7 +3,7 @@
 // class retries with the reference's policy so that behavior is defined and testable.
 import OpenAI, { APIUserAbortError } from 'openai';
 import { type CacheRequest, ResponseCache } from './cache.js';
-import { EndpointPool, isEndpointFailure } from './endpoint-pool.js';
+import { EndpointPool, isEndpointFailure, movesForFree } from './endpoint-pool.js';
 import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 import {
   backoffSeconds,
@@ -157,7 +157,7 @@ export class OpenAIModel implements Model {
           } catch (err) {
             if (this.endpoints.size > 1 && isEndpointFailure(err) && !options.signal?.aborted) {
               endpoint.failed();
-              movedOff = freeMoves > 0 && this.endpoints.anyHealthy();
+              movedOff = freeMoves > 0 && movesForFree(err) && this.endpoints.anyHealthy();
             }
             throw err;
           } finally {
