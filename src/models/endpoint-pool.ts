@@ -122,3 +122,12 @@ export function isEndpointFailure(err: unknown): boolean {
   if (err instanceof APIConnectionError) return true;
   return err instanceof RequestTimeoutError;
 }
+
+/**
+ * A failure whose request may go to another replica at once without spending a retry: the replica
+ * answered quickly that it is down. A timeout has already cost the whole request time, so moving it
+ * for free could multiply an episode's wait when every replica is slow; it spends a retry.
+ */
+export function movesForFree(err: unknown): boolean {
+  return isEndpointFailure(err) && !(err instanceof RequestTimeoutError);
+}

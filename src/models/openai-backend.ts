@@ -4,7 +4,7 @@
 import OpenAI, { APIUserAbortError } from 'openai';
 import { EndpointError } from '../util/errors.js';
 import { type CacheRequest, ResponseCache } from './cache.js';
-import { EndpointPool, isEndpointFailure } from './endpoint-pool.js';
+import { EndpointPool, isEndpointFailure, movesForFree } from './endpoint-pool.js';
 import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 import {
   backoffSeconds,
@@ -166,7 +166,7 @@ export class OpenAIModel implements Model {
           } catch (err) {
             if (this.endpoints.size > 1 && isEndpointFailure(err) && !options.signal?.aborted) {
               endpoint.failed();
-              movedOff = freeMoves > 0 && this.endpoints.anyHealthy();
+              movedOff = freeMoves > 0 && movesForFree(err) && this.endpoints.anyHealthy();
             }
             throw err;
           } finally {

@@ -178,6 +178,9 @@ async function playOne(
   }
   if (progress) progress.counts.running -= 1;
   if (output.aborted) return undefined;
+  // After a stop request an error is most likely the stop itself (a cluster engine that cancels a
+  // job signals every process of it, interpreters included): left unrecorded, a resume replays it.
+  if (output.status === 'error' && options.stop?.aborted) return undefined;
   await writeEpisode(job, output);
   if (progress) {
     progress.counts.done += 1;

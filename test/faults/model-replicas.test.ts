@@ -18,7 +18,19 @@ const scratch = scratchDir('replicas');
 function serve(latencyMs: number): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(
     process.execPath,
-    [cliPath, 'serve', '--policy', 'scripted-persistent', '--port', '0', '--latency-ms', String(latencyMs)],
+    // Approximate usage keeps the servers cheap on a loaded machine (no tokenizer per request).
+    [
+      cliPath,
+      'serve',
+      '--policy',
+      'scripted-persistent',
+      '--port',
+      '0',
+      '--latency-ms',
+      String(latencyMs),
+      '--usage',
+      'approximate',
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   return new Promise((resolve, reject) => {
@@ -45,7 +57,7 @@ describe('several model replicas', () => {
           concurrency: 3,
           model: 'served-policy',
           // No retries: without the replica pool, the killed replica's requests would fail turns.
-          llm: [`base_url: ${JSON.stringify(replicas.map((r) => r.url))}`, 'max_retries: 0', 'timeout_s: 10'],
+          llm: [`base_url: ${JSON.stringify(replicas.map((r) => r.url))}`, 'max_retries: 0', 'timeout_s: 60'],
         }),
       );
       const running = runBenchmark({

@@ -18,7 +18,7 @@ import { generateSmallTaskSet } from '../helpers/small-task-set.js';
 const scratch = mkdtempSync(join(tmpdir(), 'alr-shard-auto-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
-const PER_FAMILY = 5;
+const PER_FAMILY = 4;
 const tasksDir = generateSmallTaskSet(join(scratch, 'tasks'), PER_FAMILY);
 
 function writeConfig(name: string): string {

@@ -215,4 +215,41 @@ describe('experiments on a real one-node Slurm', () => {
       server.kill();
     }
   });
+
+  it('an external stage with a script is submitted as a job; the stage is done when it exits 0', async (t) => {
+    if (!requireSystemDep(t, `a local Slurm (${startError})`, cluster !== undefined)) return;
+    const planFor = (name: string, exitCode: number) => {
+      const script = join(scratch, `${name}.sh`);
+      // The script proves it ran inside Slurm and saw its marker's path.
+      writeFileSync(
+        script,
+        `echo "job $SLURM_JOB_ID marker $ALR_STAGE_MARKER" > "$ALR_STAGE_MARKER.seen"\nexit ${exitCode}\n`,
+      );
+      const plan = join(scratch, `${name}.yaml`);
+      writeFileSync(
+        plan,
+        [
+          `name: ${name}`,
+          `out: ${join(scratch, name)}`,
+          'task_sets: {t: {dir: .}}',
+          'models: {m: {model: scripted-persistent}}',
+          'stages:',
+          `  - {name: train, kind: external, instructions: train it, script: ${name}.sh}`,
+          '',
+        ].join('\n'),
+      );
+      return plan;
+    };
+    const ok = await start(planFor('external-ok', 0)).done;
+    assert.equal(ok.code, 0, ok.stderr);
+    const marker = join(scratch, 'external-ok', 'train.done');
+    assert.ok(existsSync(marker), 'the wrapper marked the stage done');
+    assert.match(readFileSync(`${marker}.seen`, 'utf8'), /^job \d+ marker .*train\.done$/m);
+
+    const failed = await start(planFor('external-bad', 3)).done;
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /ended without success/);
+    assert.ok(!existsSync(join(scratch, 'external-bad', 'train.done')));
+    assert.ok(existsSync(join(scratch, 'external-bad', 'train.slurm.log')));
+  });
 });

@@ -58,7 +58,7 @@ export async function experimentFromCli(input: CliExperimentInput): Promise<numb
     }
     if (outcome.state === 'waiting') return 0;
     if (outcome.state === 'incomplete') {
-      say(`Episodes are missing (see above). Submit them again with the same command: ${resumeCommand()}`);
+      say(`Work is missing (see above). Submit it again with the same command: ${resumeCommand()}`);
       return 1;
     }
     say(`Experiment finished: ${outcome.out}`);
