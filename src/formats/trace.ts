@@ -35,6 +35,8 @@ export const stepEventDataSchema = z.looseObject({
   globals: z.array(z.string()).nullish(),
   tool_calls: z.array(toolCallSchema).nullish(),
   error_type: z.string().nullish(),
+  /** The model's thinking for this turn (reasoning models), kept apart from the answer. */
+  reasoning: z.string().nullish(),
   duration_ms: z.number().nullish(),
 });
 export type StepEventData = z.infer<typeof stepEventDataSchema>;

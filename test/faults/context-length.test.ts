@@ -52,7 +52,7 @@ it('a context-length 400 ends the episode once, and the table and report count i
     assert.equal(alr.truncated, true);
     assert.equal(alr.steps, 0);
   }
-  const row = conditionRow('served', join(out, 'r'));
+  const row = await conditionRow('served', join(out, 'r'));
   assert.equal(row.contextExceeded, 2);
   assert.match(formatConditionTable([row]), /ctx exceeded[\s\S]*2\/2/);
   const report = join(scratch, 'report');
