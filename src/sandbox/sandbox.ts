@@ -37,7 +37,8 @@ export interface SandboxOptions {
   sessionsPerHost?: number;
   /**
    * pyodide: a stateless session runs each step in a fresh Pyodide instance (prepared while the
-   * model thinks), so no step can leave a process-wide trap for the next (default true).
+   * model thinks), so no step can leave a process-wide trap (an audit hook) for the next. Off by
+   * default: it costs one instance start per step (docs/performance.md).
    */
   freshStatelessSteps?: boolean;
 }
@@ -82,7 +83,7 @@ class SandboxImpl implements Sandbox {
     this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
     this.recycle = options.recycle ?? 'process';
     this.useSnapshot = options.snapshot ?? true;
-    this.freshStatelessSteps = this.backend === 'pyodide' && (options.freshStatelessSteps ?? true);
+    this.freshStatelessSteps = this.backend === 'pyodide' && (options.freshStatelessSteps ?? false);
     if (this.backend === 'pyodide') {
       if (this.useSnapshot) void preparePyodideSnapshot(this.isolationMode);
       this.hosts = new PyodideHostPool(

@@ -18,11 +18,9 @@ async function withSession(
   body: (session: InterpreterSession, counter: () => number) => Promise<void>,
 ): Promise<void> {
   const { tools, state } = fakeTools();
-  const session = await sandboxFor(backend, { poolSize: 2 }).openSession({
-    mode,
-    tools,
-    stepTimeoutMs: 5000,
-  });
+  // Stateless steps in fresh instances are an option (an instance start per step).
+  const sandbox = sandboxFor(backend, { poolSize: 2, freshStatelessSteps: true });
+  const session = await sandbox.openSession({ mode, tools, stepTimeoutMs: 5000 });
   try {
     await body(session, () => state.counter);
   } finally {
