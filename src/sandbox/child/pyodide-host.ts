@@ -125,22 +125,23 @@ function open(sid: number, memoryLimitMb: number): void {
   slot.worker.on('exit', (code: number) => end(sid, 'crash', `worker exited (code ${code})`));
 }
 
-function deliverToolResult(slot: Slot, text: string): void {
+/** Puts an answer in the worker's mailbox and counts the delivery, which wakes the worker. */
+function deliverToolResult(slot: Slot, text: string, id: unknown): void {
   let bytes = new TextEncoder().encode(text);
-  if (bytes.length > MAX_LINE || bytes.length > MAILBOX_BYTES)
+  if (bytes.length > MAILBOX_BYTES)
     bytes = new TextEncoder().encode(
-      JSON.stringify({ op: 'tool_result', ok: false, kind: 'runtime', message: 'tool result too large' }),
+      JSON.stringify({ op: 'tool_result', ok: false, kind: 'runtime', message: 'tool result too large', id }),
     );
   slot.mailbox.set(bytes);
   Atomics.store(slot.control, 1, bytes.length);
-  Atomics.store(slot.control, 0, 1);
+  Atomics.add(slot.control, 0, 1);
   Atomics.notify(slot.control, 0);
 }
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.on('line', (line) => {
   if (!line.trim()) return;
-  let message: { op?: string; sid?: unknown; memoryLimitMb?: unknown };
+  let message: { op?: string; sid?: unknown; id?: unknown; memoryLimitMb?: unknown };
   try {
     message = JSON.parse(line);
   } catch {
@@ -157,7 +158,7 @@ lines.on('line', (line) => {
   if (!slot) return;
   if (message.op === 'close') end(sid, 'crash', 'closed by the harness');
   else if (message.op === 'interrupt') Atomics.store(slot.interrupt, 0, 2);
-  else if (message.op === 'tool_result') deliverToolResult(slot, line);
+  else if (message.op === 'tool_result') deliverToolResult(slot, line, message.id);
   else slot.worker.postMessage(message);
 });
 lines.on('close', () => process.exit(0));

@@ -4,6 +4,8 @@
 // block on a shared mailbox until the host's main thread delivers the harness's answer. This file
 // imports only Node built-ins and Pyodide: it runs inside the sandbox.
 import { constants, readFileSync } from 'node:fs';
+import fsPromises from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -56,12 +58,32 @@ Object.defineProperty(process, 'binding', {
   },
 });
 
+/** The request id in a tool request or answer (null when there is none or the text is torn). */
+function messageId(text: string): number | null {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'number' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One tool call: posts the request and blocks until the answer with the same id is in the
+ * mailbox. control[0] counts deliveries (a new one wakes this thread), control[1] is the answer's
+ * length; an answer for another request (late or repeated) is skipped, never returned.
+ */
 function bridgeCall(text: string): string {
-  Atomics.store(data.control, 0, 0);
+  const id = messageId(text);
+  let seen = Atomics.load(data.control, 0);
   port?.postMessage({ kind: 'raw', text });
-  Atomics.wait(data.control, 0, 0);
-  const length = Atomics.load(data.control, 1);
-  return new TextDecoder().decode(data.mailbox.slice(0, length));
+  for (;;) {
+    Atomics.wait(data.control, 0, seen);
+    seen = Atomics.load(data.control, 0);
+    const length = Atomics.load(data.control, 1);
+    const answer = new TextDecoder().decode(data.mailbox.slice(0, length));
+    if (id === null || messageId(answer) === id) return answer;
+  }
 }
 
 /**
@@ -85,23 +107,35 @@ function capMemoryGrowth(limitBytes: number): void {
 
 /**
  * Makes Pyodide instantiate the host's compiled module instead of compiling the bytes it read
- * (the compiled code is then shared between workers; only the instance is per session).
+ * (the compiled code is then shared between workers; only the instance is per session). Pyodide
+ * reads pyodide.asm.wasm with fs/promises' readFile: that read is answered with a few placeholder
+ * bytes, which instantiate recognizes, so the 9 MB are neither read nor held per session.
+ * Returns the function that undoes both.
  */
 function useSharedModule(module: WasmModule): () => void {
   const wasm = WebAssembly as unknown as Record<string, unknown>;
-  const instantiate = WebAssembly.instantiate.bind(WebAssembly);
+  const original = WebAssembly.instantiate;
+  const instantiate = original.bind(WebAssembly);
   const streaming = WebAssembly.instantiateStreaming;
+  const readFile = fsPromises.readFile;
+  const placeholder = Buffer.from('alr-shared-module');
+  const isPlaceholder = (source: unknown) =>
+    (source as { buffer?: unknown } | null)?.buffer === placeholder.buffer;
+  (fsPromises as unknown as Record<string, unknown>).readFile = (path: unknown, ...rest: unknown[]) =>
+    String(path).endsWith('pyodide.asm.wasm')
+      ? Promise.resolve(placeholder)
+      : (readFile as (...a: unknown[]) => Promise<unknown>)(path, ...rest);
+  syncBuiltinESMExports();
   // Given a module, instantiate resolves to the instance alone; Pyodide expects both.
   const shared = (imports?: object) =>
     instantiate(module, imports).then((instance) => ({ instance, module }));
-  // Only Pyodide's own binary (megabytes) is swapped; small helper modules compile as usual.
-  wasm.instantiate = (source: unknown, imports?: object) => {
-    const size = (source as { byteLength?: unknown } | null)?.byteLength;
-    return typeof size === 'number' && size >= 1_000_000 ? shared(imports) : instantiate(source, imports);
-  };
+  wasm.instantiate = (source: unknown, imports?: object) =>
+    isPlaceholder(source) ? shared(imports) : instantiate(source, imports);
   wasm.instantiateStreaming = (_source: unknown, imports?: object) => shared(imports);
   return () => {
-    wasm.instantiate = instantiate;
+    (fsPromises as unknown as Record<string, unknown>).readFile = readFile;
+    syncBuiltinESMExports();
+    wasm.instantiate = original;
     wasm.instantiateStreaming = streaming;
   };
 }
