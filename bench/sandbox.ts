@@ -1,6 +1,8 @@
 // Sandbox performance: how long an episode waits for a warm interpreter, step latency of a typical
 // step (a few tool calls and prints) for each backend × runtime, one tool call's round trip, cold
-// start, and resident memory per live session.
+// start, resident memory per live session, and (pyodide) the CPU and memory each new session adds
+// to the shared host processes.
+import { readFileSync } from 'node:fs';
 import type { BenchOptions } from '../src/cli/bench.js';
 import {
   type BackendName,
@@ -11,7 +13,7 @@ import {
 } from '../src/sandbox/index.js';
 import { processTreeRss } from '../src/sandbox/memory.js';
 import type { Tool } from '../src/tasks/tool.js';
-import { childPids } from '../src/util/process-tree.js';
+import { childPids, descendantPids } from '../src/util/process-tree.js';
 
 function tools(): Tool[] {
   let count = 0;
@@ -105,10 +107,58 @@ async function measure(backend: BackendName, quick: boolean) {
     for (const s of live) await s.step('x = list(range(1000))');
     result.rss_per_session_mb = Number((rssOfChildren() / live.length / 1048576).toFixed(1));
     for (const s of live) await s.close();
+    if (backend === 'pyodide') result.new_sessions = await sessionCost(sandbox, quick ? 8 : 64);
   } finally {
     await sandbox.shutdown();
   }
   return result;
+}
+
+/**
+ * What each new session costs the interpreter processes: CPU time (all their threads) and resident
+ * memory, measured between one live session and `count` live sessions (each has run one step).
+ */
+export async function sessionCost(sandbox: ReturnType<typeof createSandbox>, count: number) {
+  const sessions = [await sandbox.openSession({ mode: 'persistent', tools: tools() })];
+  await sessions[0]?.step('x = 1');
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const before = { cpu: cpuOfChildren(), rss: rssOfChildren() };
+  const started = performance.now();
+  for (let i = 1; i < count; i++) {
+    const session = await sandbox.openSession({ mode: 'persistent', tools: tools() });
+    await session.step('x = list(range(1000))');
+    sessions.push(session);
+  }
+  const elapsed = performance.now() - started;
+  // The pool starts one more warm interpreter after the last open; let it finish before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const after = { cpu: cpuOfChildren(), rss: rssOfChildren() };
+  for (const s of sessions) await s.close();
+  const added = count - 1;
+  return {
+    live_sessions: count,
+    cpu_ms_per_new_session: Number(((after.cpu - before.cpu) / added).toFixed(1)),
+    rss_mb_per_added_session: Number(((after.rss - before.rss) / added / 1048576).toFixed(1)),
+    rss_mb_total: Number((after.rss / 1048576).toFixed(1)),
+    rss_mb_per_live_session: Number((after.rss / count / 1048576).toFixed(1)),
+    open_ms_mean: Number((elapsed / added).toFixed(1)),
+  };
+}
+
+/** CPU time in ms (user + system, all threads) of the interpreter processes, from /proc. */
+function cpuOfChildren(): number {
+  const ticksPerMs = 100 / 1000;
+  let total = 0;
+  for (const launcher of childPids(process.pid))
+    for (const root of childPids(launcher))
+      for (const pid of [root, ...descendantPids(root)]) {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+        } catch {}
+      }
+  return total;
 }
 
 /** Resident memory of the interpreter processes: the children of this process's process launcher. */
@@ -125,7 +175,9 @@ export async function run(options: BenchOptions): Promise<unknown> {
   const results: Record<string, unknown> = {};
   for (const backend of backends) results[backend] = await measure(backend, options.quick);
   return {
-    note: 'rss_per_session_mb: resident memory of all interpreter processes (3 live sessions and the warm pool process; not the process launcher) divided by 3; timings depend on machine load',
+    note:
+      'rss_per_session_mb: resident memory of all interpreter processes (3 live sessions and the warm pool process; not the process launcher) divided by 3. ' +
+      'pyodide new_sessions: CPU time and resident memory of the host processes between 1 and live_sessions open sessions (each ran one step; the warm pool keeps one more), per added session; cpu_ms_per_new_session counts one warm pool start per open. Timings depend on machine load',
     ...results,
   };
 }

@@ -4,6 +4,11 @@ export const DEFAULT_MEMORY_LIMIT_MB = 1024;
 export const DEFAULT_OUTPUT_CAP = 20_000;
 /** How long an interrupted step may take to stop before its interpreter is killed. */
 export const INTERRUPT_GRACE_MS = 1_000;
+/**
+ * How long a step waits for work the previous step left running (pyodide callbacks that escaped
+ * cancellation, such as a promise chain) before the interpreter is replaced.
+ */
+export const LEFTOVER_WORK_WAIT_MS = 1_000;
 /** How long a fresh interpreter process may take to become ready. */
 export const START_TIMEOUT_MS = 60_000;
 /** How often the memory of a running step's process tree is sampled. */

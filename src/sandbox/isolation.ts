@@ -117,6 +117,11 @@ export interface LaunchOptions {
   memoryLimitMb: number;
   /** A Pyodide memory snapshot to start from (see pyodide-snapshot.ts). */
   pyodideSnapshot?: string | null;
+  /**
+   * pyodide: 'single' (default) starts one interpreter that speaks the plain protocol; 'multi'
+   * starts a host that runs many sessions, each in a worker thread (see child/pyodide-host.ts).
+   */
+  pyodideSessions?: 'single' | 'multi';
 }
 
 /** Read-only binds of the node binary and the shared libraries it loads. */
@@ -126,11 +131,22 @@ export function nodeLibraryBinds(node: string): string[] {
   return bindArgs(binds);
 }
 
-/** Node + Pyodide in a worker thread, under Node's permission model (read-only, no child processes). */
+/** Node + Pyodide in worker threads, under Node's permission model (read-only, no child processes). */
 export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
   const isolation = resolveIsolation(options.isolation);
   const node = realpathSync(process.execPath);
-  const heapMb = Math.max(256, Math.min(options.memoryLimitMb, 4096));
+  const sessions = options.pyodideSessions ?? 'single';
+  // The main thread's heap: a multi-session host's workers have heaps (and wasm memories) of their own.
+  const heapMb = sessions === 'multi' ? 512 : Math.max(256, Math.min(options.memoryLimitMb, 4096));
+  const hostArgs = (dir: (name: string) => string, snapshotPath: string) => [
+    dir('child/pyodide-host.js'),
+    dir('pyodide'),
+    dir('python'),
+    dir('child/pyodide-worker.js'),
+    sessions,
+    snapshotPath,
+    String(options.memoryLimitMb),
+  ];
   const nodeFlags = (readable: string[]) => [
     '--no-warnings',
     '--experimental-permission',
@@ -149,9 +165,11 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
       command: node,
       args: [
         ...nodeFlags(dirs),
-        join(childDir, 'pyodide-host.js'),
-        ...[pyodideDir(), pythonDir, join(childDir, 'pyodide-worker.js')],
-        ...(snapshot ? [snapshot] : []),
+        ...hostArgs((name) => {
+          const [top, ...rest] = name.split('/');
+          const base = top === 'child' ? childDir : top === 'python' ? pythonDir : pyodideDir();
+          return rest.length > 0 ? join(base, ...rest) : base;
+        }, snapshot ?? ''),
       ],
       env,
       isolation,
@@ -173,11 +191,7 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
       ...bindArgs(binds),
       node,
       ...nodeFlags(['/opt/alr/*']),
-      '/opt/alr/child/pyodide-host.js',
-      '/opt/alr/pyodide',
-      '/opt/alr/python',
-      '/opt/alr/child/pyodide-worker.js',
-      ...(snapshot ? ['/opt/alr/pyodide.snapshot'] : []),
+      ...hostArgs((name) => `/opt/alr/${name}`, snapshot ? '/opt/alr/pyodide.snapshot' : ''),
     ],
     env: {},
     isolation,

@@ -1,13 +1,17 @@
 /**
- * The sandbox: a pool of warm interpreter processes of one backend. Each episode gets a process of
- * its own (taken warm from the pool, so opening a session is cheap) and the process is discarded
- * when the episode ends; nothing of one episode can reach the next.
+ * The sandbox: a pool of warm interpreters of one backend. Each episode gets an interpreter of its
+ * own (taken warm from the pool, so opening a session is cheap) and the interpreter is discarded
+ * when the episode ends; nothing of one episode can reach the next. A cpython interpreter is a
+ * process; a pyodide interpreter is a worker thread with its own Pyodide instance in a shared,
+ * long-lived host process (see pyodide-host-pool.ts).
  */
 import { SandboxError } from '../util/errors.js';
 import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
+import type { InterpreterChannel } from './interpreter-channel.js';
 import { InterpreterProcess } from './interpreter-process.js';
 import { type IsolationMode, launchSpec } from './isolation.js';
+import { DEFAULT_SESSIONS_PER_HOST, PyodideHostPool } from './pyodide-host-pool.js';
 import { preparePyodideSnapshot, pyodideSnapshot } from './pyodide-snapshot.js';
 import { Session } from './session.js';
 
@@ -30,6 +34,14 @@ export interface SandboxOptions {
   recycle?: 'process' | 'namespace';
   /** pyodide: start interpreters from a memory snapshot made once per harness (default true). */
   snapshot?: boolean;
+  /** pyodide: sessions per host process (default 32); more sessions start another host. */
+  sessionsPerHost?: number;
+  /**
+   * pyodide: a stateless session runs each step in a fresh Pyodide instance (prepared while the
+   * model thinks), so no step can leave a process-wide trap (an audit hook) for the next. Off by
+   * default: it costs one instance start per step (docs/performance.md).
+   */
+  freshStatelessSteps?: boolean;
 }
 
 export interface Sandbox {
@@ -52,14 +64,16 @@ class SandboxImpl implements Sandbox {
   private readonly poolSize: number;
   private readonly isolationMode: IsolationMode;
   private readonly memoryLimitMb: number;
-  private readonly warm: Array<Promise<InterpreterProcess>> = [];
-  private readonly live = new Set<InterpreterProcess>();
+  private readonly warm: Array<Promise<InterpreterChannel>> = [];
+  private readonly live = new Set<InterpreterChannel>();
   private readonly sessions = new Set<InterpreterSession>();
   private stopped = false;
   private version: string | undefined;
   private resolvedIsolation: 'bubblewrap' | 'none' | undefined;
   private readonly recycle: 'process' | 'namespace';
   private readonly useSnapshot: boolean;
+  private readonly hosts: PyodideHostPool | undefined;
+  readonly freshStatelessSteps: boolean;
 
   constructor(options: SandboxOptions) {
     this.backend = options.backend ?? 'pyodide';
@@ -70,14 +84,33 @@ class SandboxImpl implements Sandbox {
     this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
     this.recycle = options.recycle ?? 'process';
     this.useSnapshot = options.snapshot ?? true;
-    if (this.backend === 'pyodide' && this.useSnapshot) {
-      // The first processes start the slow way while the snapshot is being made.
-      void preparePyodideSnapshot(this.isolationMode);
+    this.freshStatelessSteps = this.backend === 'pyodide' && (options.freshStatelessSteps ?? false);
+    if (this.backend === 'pyodide') {
+      if (this.useSnapshot) void preparePyodideSnapshot(this.isolationMode);
+      this.hosts = new PyodideHostPool(
+        this.isolationMode,
+        this.useSnapshot,
+        options.sessionsPerHost ?? DEFAULT_SESSIONS_PER_HOST,
+      );
     }
     this.fill();
   }
 
-  private start(memoryLimitMb: number): Promise<InterpreterProcess> {
+  private start(memoryLimitMb: number): Promise<InterpreterChannel> {
+    const started = this.hosts ? this.hosts.start(memoryLimitMb) : this.startProcess(memoryLimitMb);
+    return started.then((proc) => {
+      if (this.hosts) this.resolvedIsolation = proc.isolation;
+      this.version = proc.python;
+      this.live.add(proc);
+      // An idle warm interpreter does not keep the harness alive; a session's does.
+      proc.setReferenced(false);
+      proc.onExit(() => this.live.delete(proc));
+      if (this.stopped) proc.kill();
+      return proc;
+    });
+  }
+
+  private startProcess(memoryLimitMb: number): Promise<InterpreterProcess> {
     const spec = launchSpec(this.backend, {
       isolation: this.isolationMode,
       memoryLimitMb,
@@ -104,7 +137,7 @@ class SandboxImpl implements Sandbox {
   }
 
   /** A ready process: from the pool when the memory limit matches, else a fresh one. */
-  async acquire(memoryLimitMb: number): Promise<InterpreterProcess> {
+  async acquire(memoryLimitMb: number): Promise<InterpreterChannel> {
     if (this.stopped) throw new Error('the sandbox was shut down');
     if (memoryLimitMb !== this.memoryLimitMb) {
       const proc = await this.start(memoryLimitMb);
@@ -112,7 +145,7 @@ class SandboxImpl implements Sandbox {
       return proc;
     }
     while (this.warm.length > 0) {
-      const next = this.warm.shift() as Promise<InterpreterProcess>;
+      const next = this.warm.shift() as Promise<InterpreterChannel>;
       this.fill();
       try {
         const proc = await next;
@@ -130,7 +163,7 @@ class SandboxImpl implements Sandbox {
     return proc;
   }
 
-  release(proc: InterpreterProcess, clean: boolean): void {
+  release(proc: InterpreterChannel, clean: boolean): void {
     if (
       this.stopped ||
       !clean ||
@@ -210,6 +243,7 @@ class SandboxImpl implements Sandbox {
     const pending = this.warm.splice(0);
     for (const proc of this.live) proc.kill();
     await Promise.allSettled(pending.map((p) => p.then((proc) => proc.kill())));
+    await this.hosts?.shutdown();
   }
 }
 
@@ -218,7 +252,7 @@ function isAnalysis(m: { op: string }): m is { op: 'analysis'; results: unknown[
 }
 
 /** Sends blocks to a ready process for analysis and checks the answer's shape. */
-export async function requestAnalysis(proc: InterpreterProcess, blocks: string[]): Promise<CodeAnalysis[]> {
+export async function requestAnalysis(proc: InterpreterChannel, blocks: string[]): Promise<CodeAnalysis[]> {
   const answer = await proc.request({ op: 'analyze', blocks }, isAnalysis, 120_000);
   if (answer.results.length !== blocks.length)
     throw new Error('code analysis returned a wrong number of results');

@@ -2,13 +2,15 @@
  * One episode's interpreter session. The harness keeps the authoritative state (the tools' owner
  * and the tool log); the interpreter process is disposable: when a step overruns its time limit
  * and ignores the interrupt, exceeds its memory limit or crashes, the process is killed, the step
- * is reported with a clear error, and the next step runs in a fresh process.
+ * is reported with a clear error, and the next step runs in a fresh process. The interpreter is
+ * anything that speaks the protocol (InterpreterChannel): a process, or a pyodide host's worker.
  */
 import {
   DEFAULT_MEMORY_LIMIT_MB,
   DEFAULT_OUTPUT_CAP,
   DEFAULT_STEP_TIMEOUT_MS,
   INTERRUPT_GRACE_MS,
+  LEFTOVER_WORK_WAIT_MS,
   MEMORY_POLL_MS,
 } from './defaults.js';
 import type {
@@ -20,14 +22,16 @@ import type {
   Tool,
   ToolCallRecord,
 } from './interpreter.js';
-import type { InterpreterProcess } from './interpreter-process.js';
+import type { InterpreterChannel } from './interpreter-channel.js';
 import type { ChildMessage, StepDone } from './protocol.js';
 import { answerToolRequest, type StepToolState } from './tool-bridge.js';
 
 export interface ProcessSource {
-  acquire(memoryLimitMb: number): Promise<InterpreterProcess>;
+  acquire(memoryLimitMb: number): Promise<InterpreterChannel>;
   /** Takes back the process of a closed session (it kills it, or resets and reuses it). */
-  release(proc: InterpreterProcess, clean: boolean): void;
+  release(proc: InterpreterChannel, clean: boolean): void;
+  /** Stateless sessions run every step in a fresh interpreter (prepared after the previous step). */
+  readonly freshStatelessSteps?: boolean;
 }
 
 type StepEnd =
@@ -48,7 +52,9 @@ export class Session implements InterpreterSession {
   private readonly stepTimeoutMs: number;
   private readonly memoryLimitMb: number;
   private readonly outputCap: number | null;
-  private proc: InterpreterProcess | null;
+  private proc: InterpreterChannel | null;
+  /** The fresh interpreter being prepared for the next stateless step. */
+  private next: Promise<void> | null = null;
   private closed = false;
   private busy = false;
   /** False once a step ended abnormally: such a process is never reused. */
@@ -56,7 +62,7 @@ export class Session implements InterpreterSession {
 
   constructor(
     private readonly options: SessionOptions,
-    proc: InterpreterProcess,
+    proc: InterpreterChannel,
     private readonly source: ProcessSource,
   ) {
     this.mode = options.mode;
@@ -110,16 +116,64 @@ export class Session implements InterpreterSession {
     const started = performance.now();
     const state: StepToolState = { attempts: 0, limit: this.options.maxToolCalls, records: [] };
     try {
+      if (this.next) {
+        const next = this.next;
+        this.next = null;
+        // A failed preparation leaves no live interpreter; the line below starts one.
+        await next.catch(() => {});
+      }
+      const leftover = await this.stopLeftoverWork();
       // A process that ended between steps (killed from outside) was not reported by any step yet.
-      const diedIdle = this.proc !== null && !this.proc.alive;
+      const diedIdle = !leftover && this.proc !== null && !this.proc.alive;
       if (!this.proc?.alive) await this.replaceProcess();
-      const end = await this.run(this.proc as InterpreterProcess, code, state);
+      const end = await this.run(this.proc as InterpreterChannel, code, state);
       const result = this.report(end, state.records, performance.now() - started);
       if (diedIdle) this.noteIdleRestart(result);
+      if (leftover) this.noteLeftoverWork(result);
       return result;
     } finally {
       this.busy = false;
+      if (this.mode === 'stateless' && this.source.freshStatelessSteps && !this.closed) this.prepareFresh();
     }
+  }
+
+  /**
+   * A stateless step may have changed the interpreter in ways no reset undoes (an audit hook, a
+   * patched module): its interpreter is discarded and a fresh one is prepared for the next step.
+   */
+  private prepareFresh(): void {
+    const used = this.proc;
+    this.proc = null;
+    if (used) this.source.release(used, false);
+    const next = this.replaceProcess();
+    next.catch(() => {});
+    this.next = next;
+  }
+
+  /**
+   * Work a step left behind that is still running (an interpreter that has not reported itself
+   * idle since): the interpreter is replaced, since what that work did to it is unknown. True
+   * when it was replaced.
+   */
+  private async stopLeftoverWork(): Promise<boolean> {
+    const proc = this.proc;
+    if (!proc?.alive || !proc.whenIdle) return false;
+    if (await proc.whenIdle(LEFTOVER_WORK_WAIT_MS)) return false;
+    proc.kill();
+    this.proc = null;
+    this.clean = false;
+    return true;
+  }
+
+  private noteLeftoverWork(result: StepResult): void {
+    const persistent = this.mode === 'persistent';
+    result.incidents.unshift({
+      kind: 'killed',
+      detail: 'work left running by the previous step did not stop; the interpreter was replaced',
+      stateLost: persistent,
+    });
+    if (!result.success && persistent)
+      result.error = `${result.error ?? ''}\nWork left running by the previous step did not stop, so the interpreter was restarted.${LOST_STATE}`;
   }
 
   private noteIdleRestart(result: StepResult): void {
@@ -133,7 +187,7 @@ export class Session implements InterpreterSession {
       result.error = `${result.error ?? ''}\nThe interpreter process had stopped since the previous step and was restarted.${LOST_STATE}`;
   }
 
-  private run(proc: InterpreterProcess, code: string, state: StepToolState): Promise<StepEnd> {
+  private run(proc: InterpreterChannel, code: string, state: StepToolState): Promise<StepEnd> {
     return new Promise<StepEnd>((resolve) => {
       let settled = false;
       let interruptTimer: NodeJS.Timeout | undefined;
@@ -156,7 +210,9 @@ export class Session implements InterpreterSession {
         if (rss !== null && rss > limitBytes)
           settle({ kind: 'memory', detail: `resident memory ${Math.round(rss / 1048576)} MiB` });
       }, MEMORY_POLL_MS);
-      const stopExit = proc.onExit((reason) => settle({ kind: 'crash', detail: reason }));
+      const stopExit = proc.onExit((reason) =>
+        settle(proc.exitedForMemory ? { kind: 'memory', detail: reason } : { kind: 'crash', detail: reason }),
+      );
       interruptTimer = setTimeout(() => {
         interruptSent = true;
         proc.send({ op: 'interrupt' });
@@ -254,6 +310,19 @@ export class Session implements InterpreterSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.next) {
+      // The interpreter prepared for a step that will not come is handed back once it is ready.
+      const next = this.next;
+      this.next = null;
+      void next.then(
+        () => {
+          if (this.proc) this.source.release(this.proc, false);
+          this.proc = null;
+        },
+        () => {},
+      );
+      return;
+    }
     if (this.proc) this.source.release(this.proc, this.clean && !this.busy);
     this.proc = null;
   }

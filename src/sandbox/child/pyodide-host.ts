@@ -1,65 +1,167 @@
-// Main thread of the pyodide sandbox process. It relays messages between the harness (stdin/stdout,
-// one JSON message per line) and the worker thread that runs Python, and it owns the two shared
-// buffers: the interrupt flag Pyodide polls, and the mailbox through which a blocked tool call in
-// the worker receives its answer. This file imports only Node built-ins: it runs inside the sandbox.
+// Main thread of the pyodide sandbox host process. It compiles pyodide.asm.wasm once and loads the
+// memory snapshot once, and runs each session in a worker thread of its own (its own isolate, its
+// own Pyodide instance and linear memory, the compiled code shared). It relays messages between the
+// harness (stdin/stdout, one message per line) and the workers, and owns each worker's shared
+// buffers: the interrupt flag Pyodide polls, and the mailbox through which a blocked tool call
+// receives its answer. This file imports only Node built-ins: it runs inside the sandbox.
+//
+// Modes. 'multi': requests carry a session id ({"sid": n, ...}; op 'open' starts a worker, 'close'
+// ends it) and every output line starts with the session id and a tab; what follows is the
+// worker's message, or '!' and an event of this host ('idle', 'exit'). 'single': one session that
+// starts at once and the unprefixed protocol of a one-interpreter process (the code analyzer).
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 
-const [pyodideDir, pythonDir, workerFile, snapshotFile] = process.argv.slice(2);
+const [pyodideDir, pythonDir, workerFile, mode, snapshotFile, singleLimit] = process.argv.slice(
+  2,
+) as string[];
 const MAILBOX_BYTES = 8 * 1024 * 1024;
+/** Longest line a worker may send (a step's output is capped far below this). */
+const MAX_LINE = 64 * 1024 * 1024;
+/** JS heap of one worker: Pyodide's glue and the messages; Python's objects live in wasm memory. */
+const WORKER_HEAP_MB = 96;
 
-const interrupt = new Int32Array(new SharedArrayBuffer(4));
-const control = new Int32Array(new SharedArrayBuffer(8));
-const mailbox = new Uint8Array(new SharedArrayBuffer(MAILBOX_BYTES));
-
-function send(message: unknown): void {
-  process.stdout.write(`${JSON.stringify(message)}\n`);
+function write(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
 
-const worker = new Worker(workerFile as string, {
-  workerData: { pyodideDir, pythonDir, snapshotFile, interrupt, control, mailbox },
-  env: {},
-  stdout: true,
-  stderr: false,
-});
-worker.stdout.resume();
-worker.on('message', (message: { kind: string; text?: string; message?: unknown }) => {
-  if (message.kind === 'raw' && typeof message.text === 'string') process.stdout.write(`${message.text}\n`);
-  else if (message.kind === 'message') send(message.message);
-});
-worker.on('error', (err: Error) => {
-  send({ op: 'failure', kind: 'crash', detail: String(err?.message ?? err).slice(0, 500) });
-  process.exit(70);
-});
-worker.on('exit', (code: number) => process.exit(code === 0 ? 71 : code));
+// Compiled once; every worker instantiates this module (Node's types leave WebAssembly out).
+const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } })
+  .WebAssembly;
+const module = new wasm.Module(readFileSync(`${pyodideDir}/pyodide.asm.wasm`));
 
-function deliverToolResult(text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.length > MAILBOX_BYTES) {
-    const fallback = new TextEncoder().encode(
-      JSON.stringify({ op: 'tool_result', ok: false, kind: 'runtime', message: 'tool result too large' }),
-    );
-    mailbox.set(fallback);
-    Atomics.store(control, 1, fallback.length);
-  } else {
-    mailbox.set(bytes);
-    Atomics.store(control, 1, bytes.length);
+let snapshot: Uint8Array | undefined;
+let snapshotError: string | undefined;
+if (snapshotFile) {
+  try {
+    const bytes = readFileSync(snapshotFile);
+    // One copy for every worker: a view of shared memory is passed, not cloned.
+    snapshot = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    snapshot.set(bytes);
+  } catch (err) {
+    snapshotError = String((err as Error)?.message ?? err).slice(0, 300);
   }
-  Atomics.store(control, 0, 1);
-  Atomics.notify(control, 0);
+}
+
+interface Slot {
+  worker: Worker;
+  interrupt: Int32Array;
+  control: Int32Array;
+  mailbox: Uint8Array;
+  ended: boolean;
+}
+
+const slots = new Map<number, Slot>();
+const single = mode === 'single';
+
+function emit(sid: number, payload: string): void {
+  write(single ? payload : `${sid}\t${payload}`);
+}
+
+function event(sid: number, body: Record<string, unknown>): void {
+  if (single) {
+    if (body.event === 'exit') {
+      write(JSON.stringify({ op: 'failure', kind: body.kind, detail: body.detail }));
+      process.exit(70);
+    }
+    return;
+  }
+  write(`${sid}\t!${JSON.stringify(body)}`);
+}
+
+function end(sid: number, kind: 'crash' | 'memory', detail: string): void {
+  const slot = slots.get(sid);
+  if (!slot || slot.ended) return;
+  slot.ended = true;
+  slots.delete(sid);
+  void slot.worker.terminate();
+  event(sid, { event: 'exit', kind, detail: detail.slice(0, 500) });
+}
+
+function open(sid: number, memoryLimitMb: number): void {
+  if (slots.has(sid)) return;
+  const slot: Slot = {
+    interrupt: new Int32Array(new SharedArrayBuffer(4)),
+    control: new Int32Array(new SharedArrayBuffer(8)),
+    mailbox: new Uint8Array(new SharedArrayBuffer(MAILBOX_BYTES)),
+    ended: false,
+    worker: undefined as unknown as Worker,
+  };
+  slot.worker = new Worker(workerFile, {
+    workerData: {
+      pyodideDir,
+      pythonDir,
+      module,
+      snapshot,
+      snapshotError,
+      memoryLimitMb,
+      interrupt: slot.interrupt,
+      control: slot.control,
+      mailbox: slot.mailbox,
+    },
+    env: {},
+    stdout: true,
+    stderr: false,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+  });
+  slots.set(sid, slot);
+  slot.worker.stdout.resume();
+  // Everything a worker posts is untrusted (model code runs there): only two shapes pass.
+  slot.worker.on('message', (message: unknown) => {
+    if (slot.ended) return;
+    const m = message as { kind?: unknown; text?: unknown } | null;
+    if (m?.kind === 'raw' && typeof m.text === 'string') {
+      const text = m.text;
+      if (text.startsWith('{') && text.length <= MAX_LINE && !text.includes('\n')) emit(sid, text);
+      else end(sid, 'crash', 'the worker sent a malformed message');
+    } else if (m?.kind === 'idle') event(sid, { event: 'idle' });
+    else end(sid, 'crash', 'the worker sent a malformed message');
+  });
+  slot.worker.on('error', (err: Error & { code?: string }) => {
+    const memory = err?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    end(sid, memory ? 'memory' : 'crash', String(err?.message ?? err));
+  });
+  slot.worker.on('exit', (code: number) => end(sid, 'crash', `worker exited (code ${code})`));
+}
+
+/** Puts an answer in the worker's mailbox and counts the delivery, which wakes the worker. */
+function deliverToolResult(slot: Slot, text: string, id: unknown): void {
+  let bytes = new TextEncoder().encode(text);
+  if (bytes.length > MAILBOX_BYTES)
+    bytes = new TextEncoder().encode(
+      JSON.stringify({ op: 'tool_result', ok: false, kind: 'runtime', message: 'tool result too large', id }),
+    );
+  slot.mailbox.set(bytes);
+  Atomics.store(slot.control, 1, bytes.length);
+  Atomics.add(slot.control, 0, 1);
+  Atomics.notify(slot.control, 0);
 }
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.on('line', (line) => {
   if (!line.trim()) return;
-  let message: { op?: string };
+  let message: { op?: string; sid?: unknown; id?: unknown; memoryLimitMb?: unknown };
   try {
     message = JSON.parse(line);
   } catch {
     return;
   }
-  if (message.op === 'interrupt') Atomics.store(interrupt, 0, 2);
-  else if (message.op === 'tool_result') deliverToolResult(line);
-  else worker.postMessage(message);
+  const sid = single ? 1 : Number(message.sid);
+  if (!Number.isSafeInteger(sid)) return;
+  if (message.op === 'open') {
+    const limit = Number(message.memoryLimitMb);
+    open(sid, Number.isFinite(limit) && limit > 0 ? limit : 1024);
+    return;
+  }
+  const slot = slots.get(sid);
+  if (!slot) return;
+  if (message.op === 'close') end(sid, 'crash', 'closed by the harness');
+  else if (message.op === 'interrupt') Atomics.store(slot.interrupt, 0, 2);
+  else if (message.op === 'tool_result') deliverToolResult(slot, line, message.id);
+  else slot.worker.postMessage(message);
 });
 lines.on('close', () => process.exit(0));
+
+if (single) open(1, Number(singleLimit) > 0 ? Number(singleLimit) : 1024);
+else write('0\t!{"event":"host-ready"}');

@@ -1,15 +1,41 @@
-// Worker thread of the pyodide sandbox process: loads Pyodide from the package directory (offline),
-// installs the shared Python runtime and runs steps. Tool calls block on a shared mailbox until the
-// main thread delivers the harness's answer. This file imports only Node built-ins and Pyodide.
+// Worker thread of the pyodide sandbox host: one session. It instantiates Pyodide from the
+// WebAssembly module the host compiled once (shared code, a linear memory of its own), starts
+// Python from the memory snapshot, installs the shared Python runtime and runs steps. Tool calls
+// block on a shared mailbox until the host's main thread delivers the harness's answer. This file
+// imports only Node built-ins and Pyodide: it runs inside the sandbox.
 import { constants, readFileSync } from 'node:fs';
+import fsPromises from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
+/** The parts of the WebAssembly API used here (Node's type definitions leave it out). */
+interface WasmModule {
+  readonly wasmModule: true;
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(delta: number): number;
+}
+interface WasmApi {
+  Module: abstract new (...args: never[]) => WasmModule;
+  Memory: { prototype: WasmMemory };
+  instantiate(source: unknown, imports?: object): Promise<unknown>;
+  instantiateStreaming(source: unknown, imports?: object): Promise<unknown>;
+}
+const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface WorkerData {
   pyodideDir: string;
-  snapshotFile?: string;
   pythonDir: string;
+  /** pyodide.asm.wasm, compiled once by the host and shared by every worker. */
+  module?: WasmModule;
+  /** The memory snapshot (a view of a buffer shared by every worker, never written). */
+  snapshot?: Uint8Array;
+  snapshotError?: string;
+  /** Ceiling of the WebAssembly linear memory, in MiB. */
+  memoryLimitMb: number;
   interrupt: Int32Array;
   control: Int32Array;
   mailbox: Uint8Array;
@@ -32,12 +58,219 @@ Object.defineProperty(process, 'binding', {
   },
 });
 
+/** The request id in a tool request or answer (null when there is none or the text is torn). */
+function messageId(text: string): number | null {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'number' ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One tool call: posts the request and blocks until the answer with the same id is in the
+ * mailbox. control[0] counts deliveries (a new one wakes this thread), control[1] is the answer's
+ * length; an answer for another request (late or repeated) is skipped, never returned.
+ */
 function bridgeCall(text: string): string {
-  Atomics.store(data.control, 0, 0);
+  const id = messageId(text);
+  let seen = Atomics.load(data.control, 0);
   port?.postMessage({ kind: 'raw', text });
-  Atomics.wait(data.control, 0, 0);
-  const length = Atomics.load(data.control, 1);
-  return new TextDecoder().decode(data.mailbox.slice(0, length));
+  for (;;) {
+    Atomics.wait(data.control, 0, seen);
+    seen = Atomics.load(data.control, 0);
+    const length = Atomics.load(data.control, 1);
+    const answer = new TextDecoder().decode(data.mailbox.slice(0, length));
+    if (id === null || messageId(answer) === id) return answer;
+  }
+}
+
+/**
+ * Caps every WebAssembly memory of this worker at the session's limit. Growing past it fails the
+ * way a full address space does (Python raises MemoryError), and the original method stays out of
+ * reach: the prototype's property cannot be redefined.
+ */
+function capMemoryGrowth(limitBytes: number): void {
+  const proto = WebAssembly.Memory.prototype;
+  const grow = proto.grow;
+  Object.defineProperty(proto, 'grow', {
+    configurable: false,
+    writable: false,
+    value: function cappedGrow(this: WasmMemory, delta: number): number {
+      if (this.buffer.byteLength + Number(delta) * 65536 > limitBytes)
+        throw new RangeError('sandbox: the session reached its memory limit');
+      return grow.call(this, delta);
+    },
+  });
+}
+
+/**
+ * Makes Pyodide instantiate the host's compiled module instead of compiling the bytes it read
+ * (the compiled code is then shared between workers; only the instance is per session). Pyodide
+ * reads pyodide.asm.wasm with fs/promises' readFile: that read is answered with a few placeholder
+ * bytes, which instantiate recognizes, so the 9 MB are neither read nor held per session.
+ * Returns the function that undoes both.
+ */
+function useSharedModule(module: WasmModule): () => void {
+  const wasm = WebAssembly as unknown as Record<string, unknown>;
+  const original = WebAssembly.instantiate;
+  const instantiate = original.bind(WebAssembly);
+  const streaming = WebAssembly.instantiateStreaming;
+  const readFile = fsPromises.readFile;
+  const placeholder = Buffer.from('alr-shared-module');
+  const isPlaceholder = (source: unknown) =>
+    (source as { buffer?: unknown } | null)?.buffer === placeholder.buffer;
+  (fsPromises as unknown as Record<string, unknown>).readFile = (path: unknown, ...rest: unknown[]) =>
+    String(path).endsWith('pyodide.asm.wasm')
+      ? Promise.resolve(placeholder)
+      : (readFile as (...a: unknown[]) => Promise<unknown>)(path, ...rest);
+  syncBuiltinESMExports();
+  // Given a module, instantiate resolves to the instance alone; Pyodide expects both.
+  const shared = (imports?: object) =>
+    instantiate(module, imports).then((instance) => ({ instance, module }));
+  wasm.instantiate = (source: unknown, imports?: object) =>
+    isPlaceholder(source) ? shared(imports) : instantiate(source, imports);
+  wasm.instantiateStreaming = (_source: unknown, imports?: object) => shared(imports);
+  return () => {
+    (fsPromises as unknown as Record<string, unknown>).readFile = readFile;
+    syncBuiltinESMExports();
+    wasm.instantiate = original;
+    wasm.instantiateStreaming = streaming;
+  };
+}
+
+/**
+ * While Pyodide loads, copying the snapshot into the fresh linear memory skips the pages that are
+ * zero on both sides (about half of it): untouched pages stay unallocated, which is that much less
+ * resident memory per session. Returns the function that puts the plain copy back.
+ */
+function sparseSnapshotCopy(snapshot: Uint8Array): () => void {
+  const proto = Int8Array.prototype;
+  const set = proto.set;
+  const PAGE = 65536;
+  const zero = (bytes: Uint8Array | Int8Array, start: number, end: number) => {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + start, (end - start) / 4);
+    for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+    return true;
+  };
+  proto.set = function sparseSet(this: Int8Array, source: ArrayLike<number>, offset = 0): void {
+    const src = source as Uint8Array;
+    const aligned =
+      src instanceof Uint8Array &&
+      src.buffer === snapshot.buffer &&
+      offset === 0 &&
+      this.length >= src.length &&
+      src.byteOffset % 4 === 0 &&
+      this.byteOffset % 4 === 0;
+    if (!aligned) {
+      set.call(this, source, offset);
+      return;
+    }
+    const target = new Uint8Array(this.buffer, this.byteOffset, this.length);
+    for (let start = 0; start < src.length; start += PAGE) {
+      const end = Math.min(start + PAGE, src.length);
+      if (end - start === PAGE && zero(src, start, end) && zero(target, start, end)) continue;
+      target.set(src.subarray(start, end), start);
+    }
+  };
+  return () => {
+    proto.set = set;
+  };
+}
+
+/** The timer functions as they were before model code could replace or wrap them. */
+const timers = {
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  setInterval: globalThis.setInterval,
+  clearInterval: globalThis.clearInterval,
+  setImmediate: globalThis.setImmediate,
+  clearImmediate: globalThis.clearImmediate,
+  queueMicrotask: globalThis.queueMicrotask,
+};
+
+/**
+ * The strict step boundary. Pyodide's event loop (call_soon, call_later, asyncio tasks) and the
+ * JS timers model code can reach through `import js` all schedule through these globals. A step
+ * runs synchronously, so nothing it schedules could run before it returns; every such callback is
+ * cancelled when the request ends, and one scheduled between requests (from a promise callback
+ * the step left behind) never runs at all. Work of a step cannot outlive it this way.
+ */
+class StepTimers {
+  private generation = 0;
+  /** True while a request runs; callbacks scheduled outside one get a generation that never runs. */
+  private active = false;
+  private readonly timeouts = new Set<ReturnType<typeof setTimeout>>();
+  private readonly intervals = new Set<ReturnType<typeof setInterval>>();
+  private readonly immediates = new Set<ReturnType<typeof setImmediate>>();
+
+  install(): void {
+    const g = globalThis as Record<string, unknown>;
+    const callable = (fn: unknown): ((...a: unknown[]) => unknown) => {
+      if (typeof fn !== 'function') throw new TypeError('sandbox: timer callbacks must be functions');
+      return fn as (...a: unknown[]) => unknown;
+    };
+    const define = (name: string, value: unknown) =>
+      Object.defineProperty(g, name, { configurable: false, writable: false, value });
+    define('setTimeout', (fn: unknown, ms?: number, ...args: unknown[]) => {
+      const run = callable(fn);
+      const generation = this.active ? this.generation : -1;
+      const handle = timers.setTimeout(() => {
+        this.timeouts.delete(handle);
+        if (generation === this.generation) run(...args);
+      }, ms);
+      this.timeouts.add(handle);
+      return handle;
+    });
+    define('setInterval', (fn: unknown, ms?: number, ...args: unknown[]) => {
+      const run = callable(fn);
+      const generation = this.active ? this.generation : -1;
+      const handle = timers.setInterval(() => {
+        if (generation === this.generation) run(...args);
+      }, ms);
+      this.intervals.add(handle);
+      return handle;
+    });
+    define('setImmediate', (fn: unknown, ...args: unknown[]) => {
+      const run = callable(fn);
+      const generation = this.active ? this.generation : -1;
+      const handle = timers.setImmediate(() => {
+        this.immediates.delete(handle);
+        if (generation === this.generation) run(...args);
+      });
+      this.immediates.add(handle);
+      return handle;
+    });
+    define('queueMicrotask', (fn: unknown) => {
+      const run = callable(fn);
+      const generation = this.active ? this.generation : -1;
+      timers.queueMicrotask(() => {
+        if (generation === this.generation) run();
+      });
+    });
+  }
+
+  begin(): void {
+    this.cancelAll();
+    this.active = true;
+  }
+
+  end(): void {
+    this.active = false;
+    this.cancelAll();
+  }
+
+  /** Drops everything scheduled so far. */
+  private cancelAll(): void {
+    this.generation++;
+    for (const handle of this.timeouts) timers.clearTimeout(handle);
+    for (const handle of this.intervals) timers.clearInterval(handle);
+    for (const handle of this.immediates) timers.clearImmediate(handle);
+    this.timeouts.clear();
+    this.intervals.clear();
+    this.immediates.clear();
+  }
 }
 
 /** Removes what model code could use, through `import js`, to reach beyond this process. */
@@ -101,6 +334,8 @@ _alr_dispatch
 `;
 
 async function main(): Promise<void> {
+  capMemoryGrowth(data.memoryLimitMb * 1024 * 1024);
+  const restoreInstantiate = data.module ? useSharedModule(data.module) : () => {};
   const { loadPyodide } = await import(pathToFileURL(join(data.pyodideDir, 'pyodide.mjs')).href);
   const discard = { batched: () => {} };
   const options = {
@@ -109,15 +344,11 @@ async function main(): Promise<void> {
     stderr: () => {},
     env: { HOME: '/home/pyodide' },
   };
-  let snapshot: Uint8Array | undefined;
-  let snapshotError: string | undefined;
-  try {
-    if (data.snapshotFile) snapshot = readFileSync(data.snapshotFile);
-  } catch (err) {
-    snapshotError = String((err as Error)?.message ?? err).slice(0, 300);
-  }
+  const snapshot = data.snapshot;
+  let snapshotError = data.snapshotError;
   let pyodide: Awaited<ReturnType<typeof loadPyodide>>;
   let fromSnapshot = snapshot !== undefined;
+  const restoreCopy = snapshot ? sparseSnapshotCopy(snapshot) : () => {};
   try {
     pyodide = await loadPyodide(snapshot ? { ...options, _loadSnapshot: snapshot } : options);
   } catch (err) {
@@ -125,7 +356,10 @@ async function main(): Promise<void> {
     fromSnapshot = false;
     snapshotError = String((err as Error)?.message ?? err).slice(0, 300);
     pyodide = await loadPyodide(options);
+  } finally {
+    restoreCopy();
   }
+  restoreInstantiate();
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
   // Model code reading stdin gets end-of-file (as with /dev/null), never the protocol's input.
@@ -140,22 +374,31 @@ async function main(): Promise<void> {
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
   pyodide.unregisterJsModule('_alr_host');
   closeEscapeHatches();
+  const stepTimers = new StepTimers();
+  stepTimers.install();
   const version = pyodide.runPython('import sys; sys.version.split()[0]');
   send({ op: 'ready', python: version, backend: 'pyodide', fromSnapshot, snapshotError });
 
   port?.on('message', (message: { op?: string }) => {
     if (message.op === 'step') Atomics.store(data.interrupt, 0, 0);
+    stepTimers.begin();
     let answer: string;
     try {
       answer = dispatch(JSON.stringify(message));
     } catch (err) {
       const text = String((err as Error)?.message ?? err);
-      const kind = /MemoryError|out of memory|Out of bounds memory/i.test(text) ? 'memory' : 'crash';
+      const kind = /MemoryError|out of memory|Out of bounds memory|memory limit/i.test(text)
+        ? 'memory'
+        : 'crash';
       answer = JSON.stringify({ op: 'failure', kind, detail: text.slice(-500) });
       send(JSON.parse(answer));
       process.exit(72);
     }
+    stepTimers.end();
     port?.postMessage({ kind: 'raw', text: answer });
+    // Reached once everything the request left behind (promise callbacks included) has run: the
+    // harness holds the next step until then, and replaces a worker that never gets here.
+    timers.setImmediate(() => port?.postMessage({ kind: 'idle' }));
   });
 }
 

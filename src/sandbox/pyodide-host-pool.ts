@@ -1,0 +1,91 @@
+/**
+ * The pyodide hosts of one sandbox: long-lived processes (bubblewrap + Node under the permission
+ * model) that each run up to `sessionsPerHost` sessions, one worker thread and one Pyodide instance
+ * per session. A host is started when every running one is full, and ended with the sandbox.
+ */
+import { type IsolationMode, pyodideLaunch } from './isolation.js';
+import { PyodideHostConnection, type PyodideWorker } from './pyodide-host-connection.js';
+import { preparePyodideSnapshot } from './pyodide-snapshot.js';
+
+export const DEFAULT_SESSIONS_PER_HOST = 32;
+
+export class PyodideHostPool {
+  private readonly hosts: Array<Promise<PyodideHostConnection>> = [];
+  /** Sessions being opened, per host (counted before the host knows of them). */
+  private readonly opening = new Map<Promise<PyodideHostConnection>, number>();
+  private stopped = false;
+  isolation: 'bubblewrap' | 'none' | undefined;
+
+  constructor(
+    private readonly isolationMode: IsolationMode,
+    private readonly useSnapshot: boolean,
+    private readonly sessionsPerHost: number,
+  ) {
+    if (!(Number.isInteger(sessionsPerHost) && sessionsPerHost >= 1))
+      throw new Error('sessionsPerHost must be a positive integer');
+  }
+
+  private async launch(): Promise<PyodideHostConnection> {
+    // Every session of a host starts from the snapshot the host loaded: wait for it (it is made
+    // once per cache directory; a failure only means slower starts).
+    const snapshot = this.useSnapshot ? await preparePyodideSnapshot(this.isolationMode) : null;
+    const spec = pyodideLaunch({
+      isolation: this.isolationMode,
+      memoryLimitMb: 1024,
+      pyodideSnapshot: snapshot,
+      pyodideSessions: 'multi',
+    });
+    this.isolation = spec.isolation;
+    const host = await PyodideHostConnection.start(spec);
+    if (this.stopped) host.kill();
+    return host;
+  }
+
+  /** A host with room for one more session (a new one when all are full or gone). */
+  private async pick(): Promise<{ pending: Promise<PyodideHostConnection> }> {
+    // The slot is reserved where the host is chosen (no await in between): concurrent starts see it.
+    for (let i = 0; i < this.hosts.length; i++) {
+      const pending = this.hosts[i] as Promise<PyodideHostConnection>;
+      let host: PyodideHostConnection;
+      try {
+        host = await pending;
+      } catch {
+        this.hosts.splice(i--, 1);
+        continue;
+      }
+      if (!host.alive) {
+        this.hosts.splice(i--, 1);
+        continue;
+      }
+      if (host.sessions + (this.opening.get(pending) ?? 0) < this.sessionsPerHost)
+        return this.reserve(pending);
+    }
+    const pending = this.launch();
+    pending.catch(() => {});
+    this.hosts.push(pending);
+    return this.reserve(pending);
+  }
+
+  private reserve(pending: Promise<PyodideHostConnection>): { pending: Promise<PyodideHostConnection> } {
+    this.opening.set(pending, (this.opening.get(pending) ?? 0) + 1);
+    return { pending };
+  }
+
+  /** A new session: a fresh Pyodide instance in its own worker thread. */
+  async start(memoryLimitMb: number): Promise<PyodideWorker> {
+    if (this.stopped) throw new Error('the sandbox was shut down');
+    const { pending } = await this.pick();
+    try {
+      const host = await pending;
+      return await host.open(memoryLimitMb);
+    } finally {
+      this.opening.set(pending, (this.opening.get(pending) ?? 1) - 1);
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    this.stopped = true;
+    const hosts = await Promise.allSettled(this.hosts.splice(0));
+    for (const h of hosts) if (h.status === 'fulfilled') h.value.kill();
+  }
+}
