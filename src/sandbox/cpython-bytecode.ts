@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 /** Must match BYTECODE_KEY in python/cpython_host.py. */
 const KEY = 0x616c72;
-const FILES = ['runtime.py', 'analysis.py'];
+const FILES = ['runtime.py', 'analysis.py', 'cpython_zygote.py'];
 
 // Writes <name>.bin = source hash (8 bytes) + sys.hexversion (4 bytes) + marshal of the code
 // compiled under the file name the interpreter will see.

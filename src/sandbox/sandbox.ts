@@ -4,9 +4,10 @@
  * when the episode ends; nothing of one episode can reach the next.
  */
 import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
+import { ForkServer } from './fork-server.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
 import { InterpreterProcess } from './interpreter-process.js';
-import { type IsolationMode, launchSpec } from './isolation.js';
+import { type IsolationMode, type LaunchSpec, launchSpec } from './isolation.js';
 import { preparePyodideSnapshot, pyodideSnapshot } from './pyodide-snapshot.js';
 import { Session } from './session.js';
 
@@ -29,7 +30,21 @@ export interface SandboxOptions {
   recycle?: 'process' | 'namespace';
   /** pyodide: start interpreters from a memory snapshot made once per harness (default true). */
   snapshot?: boolean;
+  /**
+   * cpython under bubblewrap: fork each episode's interpreter from a fork server (default true;
+   * see fork-server.ts). False starts a python3 per episode, as without bubblewrap.
+   */
+  forkServer?: boolean;
 }
+
+/** What a forked interpreter is "launched" with: the fork server does the launching. */
+const FORKED: LaunchSpec = {
+  command: 'the cpython fork server',
+  args: [],
+  env: {},
+  isolation: 'bubblewrap',
+  cleanup() {},
+};
 
 export interface Sandbox {
   readonly backend: BackendName;
@@ -59,6 +74,7 @@ class SandboxImpl implements Sandbox {
   private resolvedIsolation: 'bubblewrap' | 'none' | undefined;
   private readonly recycle: 'process' | 'namespace';
   private readonly useSnapshot: boolean;
+  private readonly forkServer: ForkServer | null;
 
   constructor(options: SandboxOptions) {
     this.backend = options.backend ?? 'pyodide';
@@ -69,6 +85,10 @@ class SandboxImpl implements Sandbox {
     this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
     this.recycle = options.recycle ?? 'process';
     this.useSnapshot = options.snapshot ?? true;
+    this.forkServer =
+      this.backend === 'cpython' && options.forkServer !== false && this.isolationMode !== 'none'
+        ? new ForkServer({ isolation: this.isolationMode, memoryLimitMb: this.memoryLimitMb })
+        : null;
     if (this.backend === 'pyodide' && this.useSnapshot) {
       // The first processes start the slow way while the snapshot is being made.
       void preparePyodideSnapshot(this.isolationMode);
@@ -76,22 +96,37 @@ class SandboxImpl implements Sandbox {
     this.fill();
   }
 
-  private start(memoryLimitMb: number): Promise<InterpreterProcess> {
+  /**
+   * cpython: a stateless step runs in a process no earlier step touched (a process-wide trap such
+   * as an audit hook cannot be undone in place). With the fork server that costs a fork.
+   */
+  get freshPerStatelessStep(): boolean {
+    return this.backend === 'cpython';
+  }
+
+  private async start(memoryLimitMb: number): Promise<InterpreterProcess> {
+    const forkServer = this.forkServer;
+    if (forkServer && (await forkServer.available())) {
+      this.resolvedIsolation = 'bubblewrap';
+      return this.track(await InterpreterProcess.start(FORKED, memoryLimitMb, () => forkServer.fork(memoryLimitMb)));
+    }
     const spec = launchSpec(this.backend, {
       isolation: this.isolationMode,
       memoryLimitMb,
       pyodideSnapshot: this.backend === 'pyodide' && this.useSnapshot ? pyodideSnapshot() : null,
     });
     this.resolvedIsolation = spec.isolation;
-    return InterpreterProcess.start(spec, memoryLimitMb).then((proc) => {
-      this.version = proc.python;
+    return this.track(await InterpreterProcess.start(spec, memoryLimitMb));
+  }
+
+  private track(proc: InterpreterProcess): InterpreterProcess {
+    this.version = proc.python;
       this.live.add(proc);
       // An idle warm process does not keep the harness alive; a session's process does.
       proc.setReferenced(false);
-      proc.onExit(() => this.live.delete(proc));
-      if (this.stopped) proc.kill();
-      return proc;
-    });
+    proc.onExit(() => this.live.delete(proc));
+    if (this.stopped) proc.kill();
+    return proc;
   }
 
   private fill(): void {
@@ -208,6 +243,7 @@ class SandboxImpl implements Sandbox {
     for (const session of [...this.sessions]) await session.close();
     const pending = this.warm.splice(0);
     for (const proc of this.live) proc.kill();
+    this.forkServer?.shutdown();
     await Promise.allSettled(pending.map((p) => p.then((proc) => proc.kill())));
   }
 }

@@ -28,6 +28,8 @@ export interface ProcessSource {
   acquire(memoryLimitMb: number): Promise<InterpreterProcess>;
   /** Takes back the process of a closed session (it kills it, or resets and reuses it). */
   release(proc: InterpreterProcess, clean: boolean): void;
+  /** Whether each stateless step gets a process no earlier step ran in. */
+  readonly freshPerStatelessStep?: boolean;
 }
 
 type StepEnd =
@@ -53,6 +55,8 @@ export class Session implements InterpreterSession {
   private busy = false;
   /** False once a step ended abnormally: such a process is never reused. */
   private clean = true;
+  /** Whether the current process has run a step. */
+  private used = false;
 
   constructor(
     private readonly options: SessionOptions,
@@ -112,7 +116,12 @@ export class Session implements InterpreterSession {
     try {
       // A process that ended between steps (killed from outside) was not reported by any step yet.
       const diedIdle = this.proc !== null && !this.proc.alive;
+      if (this.used && this.mode === 'stateless' && this.source.freshPerStatelessStep) {
+        this.proc?.kill();
+        this.proc = null;
+      }
       if (!this.proc?.alive) await this.replaceProcess();
+      this.used = true;
       const end = await this.run(this.proc as InterpreterProcess, code, state);
       const result = this.report(end, state.records, performance.now() - started);
       if (diedIdle) this.noteIdleRestart(result);
