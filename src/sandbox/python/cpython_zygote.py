@@ -180,6 +180,8 @@ class Zygote:
     def probe(self):
         # One throw-away child through the whole isolation set-up: the harness falls back to a
         # process per episode where this kernel or sandbox does not allow it.
+        if not hasattr(os, "pidfd_open") or not hasattr(signal, "pidfd_send_signal"):
+            return False, "this Python has no pidfd support (3.9 or newer on Linux 5.3 or newer)"
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
