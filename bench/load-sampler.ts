@@ -1,11 +1,13 @@
 // The load benchmark's memory sampler, in a worker thread so that walking /proc for hundreds of
 // interpreter processes never delays the harness's event loop. Twice a second it sums the resident
 // memory of the harness and every process below it (the model server excluded) and counts the
-// interpreter processes (the children of the process launcher). It reports its peaks and its own
+// interpreter processes (the innermost processes below the process launcher: one per episode,
+// whether started on its own or forked from the cpython fork server). Forked interpreters share
+// the fork server's pages, which each one's resident size counts again: the sum is an upper bound. It reports its peaks and its own
 // CPU time (which the benchmark subtracts from the harness's) when asked to stop.
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { processRss, processTreeRss } from '../src/sandbox/memory.js';
+import { processRss } from '../src/sandbox/memory.js';
 import { childPids } from '../src/util/process-tree.js';
 
 const { harnessPid, excludePid, intervalMs } = workerData as {
@@ -27,16 +29,32 @@ let peakMb = 0;
 let peakHarnessMb = 0;
 let peakInterpreters = 0;
 
+/** Resident bytes of a process tree and how many processes in it have no children. */
+function walk(pid: number): { bytes: number; leaves: number } {
+  const kids = childPids(pid);
+  let bytes = processRss(pid);
+  let leaves = kids.length === 0 ? 1 : 0;
+  for (const kid of kids) {
+    const below = walk(kid);
+    bytes += below.bytes;
+    leaves += below.leaves;
+  }
+  return { bytes, leaves };
+}
+
 function sample(): void {
   const harness = processRss(harnessPid);
   let total = harness;
   let interpreters = 0;
-  // The harness's children are its process launcher(s) (and the excluded model server); the
-  // launchers' children are the interpreters.
+  // The harness's children are its process launcher(s) (and the excluded model server).
   for (const kid of childPids(harnessPid)) {
     if (kid === excludePid) continue;
-    total += processTreeRss(kid) ?? 0;
-    interpreters += childPids(kid).length;
+    for (const started of childPids(kid)) {
+      const tree = walk(started);
+      total += tree.bytes;
+      interpreters += tree.leaves;
+    }
+    total += processRss(kid);
   }
   peakMb = Math.max(peakMb, total / MB);
   peakHarnessMb = Math.max(peakHarnessMb, harness / MB);

@@ -31,8 +31,9 @@ export interface SandboxOptions {
   /** pyodide: start interpreters from a memory snapshot made once per harness (default true). */
   snapshot?: boolean;
   /**
-   * cpython under bubblewrap: fork each episode's interpreter from a fork server (default true;
-   * see fork-server.ts). False starts a python3 per episode, as without bubblewrap.
+   * cpython under bubblewrap: fork each episode's interpreter from a fork server (default true,
+   * unless the environment variable ALR_CPYTHON_FORK_SERVER is 0; see fork-server.ts). False
+   * starts a python3 per episode, as without bubblewrap.
    */
   forkServer?: boolean;
 }
@@ -86,7 +87,8 @@ class SandboxImpl implements Sandbox {
     this.recycle = options.recycle ?? 'process';
     this.useSnapshot = options.snapshot ?? true;
     this.forkServer =
-      this.backend === 'cpython' && options.forkServer !== false && this.isolationMode !== 'none'
+      this.backend === 'cpython' && (options.forkServer ?? process.env.ALR_CPYTHON_FORK_SERVER !== '0') &&
+      this.isolationMode !== 'none'
         ? new ForkServer({ isolation: this.isolationMode, memoryLimitMb: this.memoryLimitMb })
         : null;
     if (this.backend === 'pyodide' && this.useSnapshot) {
