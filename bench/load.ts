@@ -55,27 +55,6 @@ function treeCpu(pid: number): number {
   return total;
 }
 
-/**
- * CPU seconds ever used below the harness, the model server excluded: the process launcher, the
- * interpreters and the cpython fork server. Each live process counts its own time and that of the
- * children it has reaped (cutime, cstime), so interpreters that already ended are included.
- */
-function sandboxCpu(harnessPid: number, excludePid: number): number {
-  const below = (pid: number): number => {
-    let total = 0;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total = [14, 15, 16, 17].reduce((n, i) => n + Number(fields[i - 3]), 0) / TICKS;
-    } catch {}
-    for (const child of childrenOf(pid)) total += below(child);
-    return total;
-  };
-  return childrenOf(harnessPid)
-    .filter((pid) => pid !== excludePid)
-    .reduce((n, pid) => n + below(pid), 0);
-}
-
 /** Busy CPU seconds of the whole machine so far (every core; /proc/stat). */
 function machineBusySeconds(): number {
   const fields =
@@ -88,6 +67,7 @@ function machineBusySeconds(): number {
 
 interface SamplerResult {
   peakMb: number;
+  peakPssMb: number;
   peakHarnessMb: number;
   peakInterpreters: number;
   cpuMs: number;
@@ -265,7 +245,6 @@ export async function run(options: BenchOptions): Promise<unknown> {
         const cpuBefore = cpuSeconds();
         const machineBefore = machineBusySeconds();
         const serverCpuBefore = treeCpu(server.child.pid ?? 0);
-        const sandboxCpuBefore = sandboxCpu(process.pid, server.child.pid ?? 0);
         const started = performance.now();
         const startedMonotonic = monotonicSeconds();
         const outcome = await runBenchmark({
@@ -280,7 +259,6 @@ export async function run(options: BenchOptions): Promise<unknown> {
         const cpuAfter = cpuSeconds();
         const machineCpuMs = (machineBusySeconds() - machineBefore) * 1000;
         const serverCpuMs = (treeCpu(server.child.pid ?? 0) - serverCpuBefore) * 1000;
-        const sandboxCpuMs = (sandboxCpu(process.pid, server.child.pid ?? 0) - sandboxCpuBefore) * 1000;
         const sampled = await watch.stop();
         const facts = readEpisodes(join(out, 'load', 'results', 'load', 'knapsack'));
         const steps = facts.reduce((n, f) => n + f.steps, 0);
@@ -301,6 +279,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
           ideal_eps: round(idealEps),
           efficiency: round(window.throughput / idealEps),
           peak_rss_mb: Math.round(sampled.peakMb),
+          peak_pss_mb: Math.round(sampled.peakPssMb),
           harness_cpu_ms_per_step: round(perStep, 2),
           overhead_pct: round((100 * perStep) / latencyMs, 2),
           // The steady state: from the moment every slot first held an episode to the last episode's
@@ -331,11 +310,6 @@ export async function run(options: BenchOptions): Promise<unknown> {
           machine_cpu_utilization: round(machineCpuMs / (seconds * 1000 * cpus().length)),
           machine_cpu_ms_per_step: round(machineCpuMs / Math.max(1, steps), 2),
           server_cpu_ms_per_step: round(serverCpuMs / Math.max(1, steps), 2),
-          // The launcher, the interpreters and the fork server (what the harness's own CPU leaves out);
-          // with the harness's, the toolkit's whole cost, unlike the machine's figure unaffected by
-          // other work on the machine.
-          sandbox_cpu_ms_per_step: round(sandboxCpuMs / Math.max(1, steps), 2),
-          toolkit_cpu_ms_per_step: round((harnessCpuMs + sandboxCpuMs) / Math.max(1, steps), 2),
           steps,
           mean_turns: round(meanTurns, 2),
           statuses: Object.fromEntries(
