@@ -179,7 +179,8 @@ export async function run(options: BenchOptions): Promise<unknown> {
   const backends = (s.backends ?? s.backend ?? (cpythonAvailable() ? 'cpython,pyodide' : 'pyodide'))
     .split(',')
     .map((b) => {
-      if (b !== 'cpython' && b !== 'pyodide') throw new Error(`bench load: unknown backend '${b}' (backends=)`);
+      if (b !== 'cpython' && b !== 'pyodide')
+        throw new Error(`bench load: unknown backend '${b}' (backends=)`);
       return b;
     });
   const pyodideLevels = new Set((s.pyodide_levels ?? (options.quick ? '4' : '16')).split(',').map(Number));

@@ -13,7 +13,13 @@ import { createInterface } from 'node:readline';
 import { childPids, descendantPids } from '../util/process-tree.js';
 import { START_TIMEOUT_MS } from './defaults.js';
 import { cpythonForkServerLaunch, type IsolationMode } from './isolation.js';
-import { harnessSocket, type HarnessSocket, type LaunchedProcess, launchProcess, type ProcessEnd } from './launcher.js';
+import {
+  type HarnessSocket,
+  harnessSocket,
+  type LaunchedProcess,
+  launchProcess,
+  type ProcessEnd,
+} from './launcher.js';
 
 /** The zygote cannot isolate its children here (no bubblewrap, or no namespaces inside it). */
 export class ForkServerUnavailable extends Error {}
@@ -76,7 +82,9 @@ class Zygote {
           settleReady?.resolve(String(m.python));
         } else {
           settleReady?.reject(
-            new ForkServerUnavailable(`episodes cannot be isolated inside the fork server: ${String(m.detail)}`),
+            new ForkServerUnavailable(
+              `episodes cannot be isolated inside the fork server: ${String(m.detail)}`,
+            ),
           );
           proc.kill();
         }
@@ -85,7 +93,9 @@ class Zygote {
     });
     proc.onExit((end) => {
       clearTimeout(timer);
-      const detail = end.reason ?? `${end.signal ?? `code ${end.code}`}${end.stderr ? `: ${end.stderr.trim().slice(-300)}` : ''}`;
+      const detail =
+        end.reason ??
+        `${end.signal ?? `code ${end.code}`}${end.stderr ? `: ${end.stderr.trim().slice(-300)}` : ''}`;
       settleReady?.reject(new Error(`the cpython fork server stopped before it was ready (${detail})`));
       this.stop(`the cpython fork server stopped (${detail})`);
     });
@@ -204,7 +214,9 @@ class Zygote {
     if (child.nsPid !== undefined) this.hostPids.delete(child.nsPid);
     child.cancelConnection();
     child.stream?.destroy();
-    child.settle?.reject(error ?? new Error(end.reason ?? `process exited (${end.signal ?? `code ${end.code}`})`));
+    child.settle?.reject(
+      error ?? new Error(end.reason ?? `process exited (${end.signal ?? `code ${end.code}`})`),
+    );
     child.settle = undefined;
     for (const listener of child.exitListeners) listener(end);
     child.exitListeners = [];
@@ -225,7 +237,8 @@ class Zygote {
   private stop(reason: string): void {
     if (this.stopped) return;
     this.stopped = reason;
-    for (const [id, child] of [...this.children]) this.end(id, child, { code: null, signal: null, stderr: '', reason });
+    for (const [id, child] of [...this.children])
+      this.end(id, child, { code: null, signal: null, stderr: '', reason });
   }
 }
 

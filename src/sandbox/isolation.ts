@@ -287,7 +287,10 @@ const FORK_SERVER_SOCKET_DIR = '/run/alr';
  * channel. Null without bubblewrap: the fork server relies on the OS sandbox and on namespaces
  * inside it, so without bubblewrap each episode keeps a process of its own.
  */
-export function cpythonForkServerLaunch(options: LaunchOptions, harnessSocketPath: string): LaunchSpec | null {
+export function cpythonForkServerLaunch(
+  options: LaunchOptions,
+  harnessSocketPath: string,
+): LaunchSpec | null {
   if (resolveIsolation(options.isolation) !== 'bubblewrap') return null;
   const python = pythonInstall();
   const binds = cpythonBinds(python);
@@ -295,7 +298,13 @@ export function cpythonForkServerLaunch(options: LaunchOptions, harnessSocketPat
   if (bytecode) binds.push([bytecode, '/opt/alr/bytecode']);
   const socket = `${FORK_SERVER_SOCKET_DIR}/harness.sock`;
   binds.push([harnessSocketPath, socket]);
-  const env = { LANG: 'C.UTF-8', PYTHONIOENCODING: 'utf-8', PYTHONHASHSEED: '0', HOME: '/tmp', TMPDIR: '/tmp' };
+  const env = {
+    LANG: 'C.UTF-8',
+    PYTHONIOENCODING: 'utf-8',
+    PYTHONHASHSEED: '0',
+    HOME: '/tmp',
+    TMPDIR: '/tmp',
+  };
   return {
     command: 'bwrap',
     args: [

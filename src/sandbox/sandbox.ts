@@ -87,7 +87,8 @@ class SandboxImpl implements Sandbox {
     this.recycle = options.recycle ?? 'process';
     this.useSnapshot = options.snapshot ?? true;
     this.forkServer =
-      this.backend === 'cpython' && (options.forkServer ?? process.env.ALR_CPYTHON_FORK_SERVER !== '0') &&
+      this.backend === 'cpython' &&
+      (options.forkServer ?? process.env.ALR_CPYTHON_FORK_SERVER !== '0') &&
       this.isolationMode !== 'none'
         ? new ForkServer({ isolation: this.isolationMode, memoryLimitMb: this.memoryLimitMb })
         : null;
@@ -110,7 +111,9 @@ class SandboxImpl implements Sandbox {
     const forkServer = this.forkServer;
     if (forkServer && (await forkServer.available())) {
       this.resolvedIsolation = 'bubblewrap';
-      return this.track(await InterpreterProcess.start(FORKED, memoryLimitMb, () => forkServer.fork(memoryLimitMb)));
+      return this.track(
+        await InterpreterProcess.start(FORKED, memoryLimitMb, () => forkServer.fork(memoryLimitMb)),
+      );
     }
     const spec = launchSpec(this.backend, {
       isolation: this.isolationMode,
@@ -123,9 +126,9 @@ class SandboxImpl implements Sandbox {
 
   private track(proc: InterpreterProcess): InterpreterProcess {
     this.version = proc.python;
-      this.live.add(proc);
-      // An idle warm process does not keep the harness alive; a session's process does.
-      proc.setReferenced(false);
+    this.live.add(proc);
+    // An idle warm process does not keep the harness alive; a session's process does.
+    proc.setReferenced(false);
     proc.onExit(() => this.live.delete(proc));
     if (this.stopped) proc.kill();
     return proc;

@@ -76,7 +76,11 @@ describe('cpython fork server', { concurrency: false }, () => {
   test('a step stuck in C code is stopped within its limit; a sibling keeps its state', async (t) => {
     if (!usable(t)) return;
     const sibling = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools });
-    const stuck = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools, stepTimeoutMs: 1000 });
+    const stuck = await sandbox.openSession({
+      mode: 'persistent',
+      tools: fakeTools().tools,
+      stepTimeoutMs: 1000,
+    });
     try {
       assert.equal((await sibling.step('kept = 7')).success, true);
       const started = performance.now();
@@ -104,7 +108,10 @@ describe('cpython fork server', { concurrency: false }, () => {
       while (forkServerPid() === server && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const lost = await session.step('print(kept)');
       assert.equal(lost.error_type, 'NameError');
-      assert.ok(lost.incidents.some((i) => i.stateLost), JSON.stringify(lost.incidents));
+      assert.ok(
+        lost.incidents.some((i) => i.stateLost),
+        JSON.stringify(lost.incidents),
+      );
       assert.equal((await session.step('print("again")')).output, 'again\n');
       assert.notEqual(forkServerPid(), server, 'a new fork server');
       const fresh = await sandbox.openSession({ mode: 'persistent', tools: fakeTools().tools });
