@@ -109,7 +109,9 @@ class SandboxImpl implements Sandbox {
 
   private async start(memoryLimitMb: number): Promise<InterpreterProcess> {
     const forkServer = this.forkServer;
-    if (forkServer && (await forkServer.available())) {
+    // A fork server that failed to start (killed while starting) costs this start its fork, not
+    // the start itself: it goes the per-episode way, and the next start tries a fork server again.
+    if (forkServer && (await forkServer.available().catch(() => false))) {
       this.resolvedIsolation = 'bubblewrap';
       return this.track(
         await InterpreterProcess.start(FORKED, memoryLimitMb, () => forkServer.fork(memoryLimitMb)),

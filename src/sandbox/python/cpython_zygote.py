@@ -179,9 +179,17 @@ class Zygote:
 
     def probe(self):
         # One throw-away child through the whole isolation set-up: the harness falls back to a
-        # process per episode where this kernel or sandbox does not allow it.
+        # process per episode where this kernel or sandbox does not allow it. A child killed from
+        # outside says nothing about that, so it is tried again.
         if not hasattr(os, "pidfd_open") or not hasattr(signal, "pidfd_send_signal"):
             return False, "this Python has no pidfd support (3.9 or newer on Linux 5.3 or newer)"
+        for _ in range(5):
+            isolated, detail = self.probe_once()
+            if isolated or detail:
+                return isolated, detail
+        return False, "the isolation probe was killed five times"
+
+    def probe_once(self):
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:
