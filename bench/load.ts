@@ -5,8 +5,12 @@
 // the harness plus its interpreter processes, and how many interpreter processes were alive at once.
 //
 // Settings (`--set key=value`): levels=16,64,256 (quick 4,16); latency_ms=1000 (quick 200);
-// episodes=N per level (default 4 × concurrency, at least 32); backend=cpython|pyodide (default
-// cpython when python3 is there); runtime=persistent|stateless (default persistent);
+// episodes=N per level (default 4 × concurrency, at least 32); backends=cpython,pyodide (default
+// both, cpython when python3 is there; `backend=` is the same); pyodide_levels=16 (the levels pyodide
+// runs, a subset of levels: a pyodide episode costs far more memory); fork_server=on|off|both
+// (cpython: episodes forked from the fork server, or a python3 per episode; both runs each cpython
+// level twice, off first, for a before/after in one run; default on); runtime=persistent|stateless
+// (default persistent);
 // cache=on|off (the response cache, default on, fresh per level); usage=approximate|qwen3 (the
 // server's token counting, default approximate); keep=DIR copies each level's run folder there.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -63,6 +67,7 @@ function machineBusySeconds(): number {
 
 interface SamplerResult {
   peakMb: number;
+  peakPssMb: number;
   peakHarnessMb: number;
   peakInterpreters: number;
   cpuMs: number;
@@ -171,7 +176,25 @@ export async function run(options: BenchOptions): Promise<unknown> {
   const s = options.settings;
   const levels = (s.levels ?? (options.quick ? '4,16' : '16,64,256')).split(',').map(Number);
   const latencyMs = Number(s.latency_ms ?? (options.quick ? 200 : 1000));
-  const backend = (s.backend ?? (cpythonAvailable() ? 'cpython' : 'pyodide')) as 'cpython' | 'pyodide';
+  const backends = (s.backends ?? s.backend ?? (cpythonAvailable() ? 'cpython,pyodide' : 'pyodide'))
+    .split(',')
+    .map((b) => {
+      if (b !== 'cpython' && b !== 'pyodide')
+        throw new Error(`bench load: unknown backend '${b}' (backends=)`);
+      return b;
+    });
+  const pyodideLevels = new Set((s.pyodide_levels ?? (options.quick ? '4' : '16')).split(',').map(Number));
+  const forkModes = ({ on: ['on'], off: ['off'], both: ['off', 'on'] } as Record<string, string[]>)[
+    s.fork_server ?? 'on'
+  ];
+  if (!forkModes) throw new Error(`bench load: fork_server must be on, off or both, not '${s.fork_server}'`);
+  const runs: Array<{ backend: 'cpython' | 'pyodide'; concurrency: number; forkServer: string | null }> = [];
+  for (const concurrency of levels)
+    for (const backend of backends) {
+      if (backend === 'pyodide') {
+        if (pyodideLevels.has(concurrency)) runs.push({ backend, concurrency, forkServer: null });
+      } else for (const mode of forkModes) runs.push({ backend, concurrency, forkServer: mode });
+    }
   const runtime = (s.runtime ?? 'persistent') as 'persistent' | 'stateless';
   const cache = (s.cache ?? 'on') === 'on';
   // The served model's CPU would be on another machine; exact Qwen3 counting would make the
@@ -188,10 +211,14 @@ export async function run(options: BenchOptions): Promise<unknown> {
     generateTasks(loadSettings(easyConfig), { outDir: scratch, families: ['knapsack'], numTasks: needed });
     const server = await startServer(latencyMs, policy, usage);
     try {
-      for (const concurrency of levels) {
+      for (const { backend, concurrency, forkServer } of runs) {
         const episodes = episodesFor(concurrency);
-        const out = join(scratch, `c${concurrency}`);
-        const configFile = join(scratch, `c${concurrency}.yaml`);
+        const name = `${backend}-${forkServer ?? ''}-c${concurrency}`;
+        const out = join(scratch, name);
+        const configFile = join(scratch, `${name}.yaml`);
+        // The sandbox's switch for the cpython fork server (read when the run creates its sandbox).
+        if (forkServer === 'off') process.env.ALR_CPYTHON_FORK_SERVER = '0';
+        else delete process.env.ALR_CPYTHON_FORK_SERVER;
         writeFileSync(
           configFile,
           [
@@ -253,6 +280,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
           ideal_eps: round(idealEps),
           efficiency: round(window.throughput / idealEps),
           peak_rss_mb: Math.round(sampled.peakMb),
+          peak_pss_mb: Math.round(sampled.peakPssMb),
           harness_cpu_ms_per_step: round(perStep, 2),
           overhead_pct: round((100 * perStep) / latencyMs, 2),
           // The steady state: from the moment every slot first held an episode to the last episode's
@@ -269,6 +297,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
           // Wall time of a turn beyond the model's latency (the harness, the interpreter, the server, waiting for a core).
           turn_overhead_ms: Math.round((meanWall * 1000) / Math.max(1, meanTurns) - latencyMs),
           backend,
+          fork_server: forkServer,
           runtime,
           peak_harness_rss_mb: Math.round(sampled.peakHarnessMb),
           // How late the harness's event loop ran its callbacks (everything an episode waits on passes through it).
@@ -297,10 +326,11 @@ export async function run(options: BenchOptions): Promise<unknown> {
           cpus: cpus().length,
           memory_gb: round(totalmem() / 2 ** 30, 1),
         });
-        if (s.keep) cpSync(out, join(s.keep, `c${concurrency}`), { recursive: true });
+        if (s.keep) cpSync(out, join(s.keep, name), { recursive: true });
         rmSync(out, { recursive: true, force: true });
       }
     } finally {
+      delete process.env.ALR_CPYTHON_FORK_SERVER;
       server.child.kill('SIGTERM');
     }
   } finally {

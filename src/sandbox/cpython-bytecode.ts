@@ -19,6 +19,7 @@ const FILES = [
   'error_text.py',
   'safe_repr.py',
   'analysis.py',
+  'cpython_zygote.py',
 ];
 
 // Writes <name>.bin = source hash (8 bytes) + sys.hexversion (4 bytes) + marshal of the code

@@ -24,8 +24,15 @@ export class InterpreterProcess {
     readonly memoryLimitMb: number,
   ) {}
 
-  /** Starts a process (through the launcher) and resolves once its Python runtime is loaded. */
-  static start(spec: LaunchSpec, memoryLimitMb: number): Promise<InterpreterProcess> {
+  /**
+   * Starts a process (through the launcher, or `launch`: the cpython fork server) and resolves
+   * once its Python runtime is loaded.
+   */
+  static start(
+    spec: LaunchSpec,
+    memoryLimitMb: number,
+    launch: (spec: LaunchSpec) => Promise<LaunchedProcess> = launchProcess,
+  ): Promise<InterpreterProcess> {
     return new Promise((resolve, reject) => {
       let proc: InterpreterProcess | undefined;
       let timedOut = false;
@@ -35,7 +42,7 @@ export class InterpreterProcess {
         else spec.cleanup();
         reject(new Error(`interpreter did not start within ${START_TIMEOUT_MS} ms`));
       }, START_TIMEOUT_MS);
-      launchProcess(spec).then(
+      launch(spec).then(
         (child) => {
           proc = new InterpreterProcess(child, spec, memoryLimitMb);
           if (timedOut) {

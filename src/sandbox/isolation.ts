@@ -258,6 +258,25 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
       },
     };
   }
+  const binds = cpythonBinds(python);
+  const bytecode = cpythonBytecode(python.executable, pythonDir, '/opt/alr/python');
+  if (bytecode) binds.push([bytecode, '/opt/alr/bytecode']);
+  return {
+    command: 'bwrap',
+    args: [
+      ...bwrapPrefix({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
+      ...bindArgs(binds),
+      python.executable,
+      ...hostArgs('/opt/alr/python', '/tmp', bytecode ? '/opt/alr/bytecode' : null),
+    ],
+    env: {},
+    isolation,
+    cleanup() {},
+  };
+}
+
+/** Read-only binds of the interpreter, its shared libraries, its standard library and our runtime. */
+function cpythonBinds(python: PythonInstall): Array<[string, string]> {
   const dynload = join(python.platstdlib, 'lib-dynload');
   const extensions = existsSync(dynload)
     ? readdirSync(dynload)
@@ -271,18 +290,55 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
     [python.platstdlib, python.platstdlib],
     [pythonDir, '/opt/alr/python'],
   );
+  return binds;
+}
+
+/** Where the fork server sees the harness's socket; each episode covers the folder (--hide). */
+const FORK_SERVER_SOCKET_DIR = '/run/alr';
+
+/**
+ * The cpython fork server (python/cpython_zygote.py) under bubblewrap: the same sandbox as one
+ * interpreter per episode, plus the harness's socket, through which it opens each episode's
+ * channel. Null without bubblewrap: the fork server relies on the OS sandbox and on namespaces
+ * inside it, so without bubblewrap each episode keeps a process of its own.
+ */
+export function cpythonForkServerLaunch(
+  options: LaunchOptions,
+  harnessSocketPath: string,
+): LaunchSpec | null {
+  if (resolveIsolation(options.isolation) !== 'bubblewrap') return null;
+  const python = pythonInstall();
+  const binds = cpythonBinds(python);
   const bytecode = cpythonBytecode(python.executable, pythonDir, '/opt/alr/python');
   if (bytecode) binds.push([bytecode, '/opt/alr/bytecode']);
+  const socket = `${FORK_SERVER_SOCKET_DIR}/harness.sock`;
+  binds.push([harnessSocketPath, socket]);
+  const env = {
+    LANG: 'C.UTF-8',
+    PYTHONIOENCODING: 'utf-8',
+    PYTHONHASHSEED: '0',
+    HOME: '/tmp',
+    TMPDIR: '/tmp',
+  };
   return {
     command: 'bwrap',
     args: [
-      ...bwrapPrefix({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
+      ...bwrapPrefix(env),
       ...bindArgs(binds),
       python.executable,
-      ...hostArgs('/opt/alr/python', '/tmp', bytecode ? '/opt/alr/bytecode' : null),
+      '-I',
+      '-S',
+      '-B',
+      '/opt/alr/python/cpython_host.py',
+      `--memory-mb=${options.memoryLimitMb}`,
+      '--scratch=/tmp',
+      '--confine-reads=0',
+      ...(bytecode ? ['--bytecode=/opt/alr/bytecode'] : []),
+      `--fork-server=${socket}`,
+      `--hide=${FORK_SERVER_SOCKET_DIR}`,
     ],
     env: {},
-    isolation,
+    isolation: 'bubblewrap',
     cleanup() {},
   };
 }

@@ -60,6 +60,8 @@ class Launcher {
   private readonly entries = new Map<string, Entry>();
   private stopped: string | null = null;
   private readonly listening: Promise<void>;
+  /** Connections announced by someone other than the launcher (the fork server), by id. */
+  private readonly expected = new Map<string, (socket: Socket | null) => void>();
 
   constructor(private readonly onStop: () => void) {
     this.server = createServer((socket) => this.accept(socket));
@@ -110,6 +112,13 @@ class Launcher {
       socket.off('data', onData);
       socket.pause();
       const id = head.subarray(0, TOKEN_LINE - 1).toString('latin1');
+      const waiting = this.expected.get(id);
+      if (waiting && head[TOKEN_LINE - 1] === 0x0a) {
+        this.expected.delete(id);
+        if (head.length > TOKEN_LINE) socket.unshift(head.subarray(TOKEN_LINE));
+        waiting(socket);
+        return;
+      }
       const entry = this.entries.get(id);
       if (!entry || entry.stream || head[TOKEN_LINE - 1] !== 0x0a) {
         socket.destroy();
@@ -121,6 +130,33 @@ class Launcher {
       this.maybeReady(id, entry);
     };
     socket.on('data', onData);
+  }
+
+  /** The socket path, once listening. */
+  async socket(): Promise<string> {
+    await this.listening;
+    if (this.stopped) throw new Error(this.stopped);
+    return this.socketPath;
+  }
+
+  /**
+   * Waits for a connection that announces itself with `id` (a random token); null when the
+   * launcher stops or `cancel` is called first.
+   */
+  expect(id: string): { connection: Promise<Socket | null>; cancel(): void } {
+    let settle: (socket: Socket | null) => void = () => {};
+    const connection = new Promise<Socket | null>((resolve) => {
+      settle = resolve;
+    });
+    if (this.stopped) settle(null);
+    else this.expected.set(id, settle);
+    return {
+      connection,
+      cancel: () => {
+        if (this.expected.get(id) === settle) this.expected.delete(id);
+        settle(null);
+      },
+    };
   }
 
   private onReport(line: string): void {
@@ -208,6 +244,8 @@ class Launcher {
     this.onStop();
     for (const [id, entry] of [...this.entries])
       this.end(id, entry, { code: null, signal: null, stderr: '', reason });
+    for (const settle of this.expected.values()) settle(null);
+    this.expected.clear();
     this.server.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -230,13 +268,33 @@ function batchScheduling(): boolean {
 
 let shared: Launcher | null = null;
 
-/** Starts a process through this harness's launcher (started on first use, restarted if it died). */
-export function launchProcess(request: LaunchRequest): Promise<LaunchedProcess> {
+function sharedLauncher(): Launcher {
   if (!shared) {
     const launcher = new Launcher(() => {
       if (shared === launcher) shared = null;
     });
     shared = launcher;
   }
-  return shared.launch(request);
+  return shared;
+}
+
+/** Starts a process through this harness's launcher (started on first use, restarted if it died). */
+export function launchProcess(request: LaunchRequest): Promise<LaunchedProcess> {
+  return sharedLauncher().launch(request);
+}
+
+/**
+ * The harness's interpreter socket, for a process that opens connections on behalf of others
+ * (the cpython fork server): its path, and a way to wait for a connection announced with an id.
+ * Both belong to the current launcher; a process started by it dies with it.
+ */
+export interface HarnessSocket {
+  path: string;
+  expect(id: string): { connection: Promise<Socket | null>; cancel(): void };
+}
+
+export async function harnessSocket(): Promise<HarnessSocket> {
+  const launcher = sharedLauncher();
+  const path = await launcher.socket();
+  return { path, expect: (id) => launcher.expect(id) };
 }

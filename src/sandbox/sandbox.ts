@@ -7,10 +7,11 @@
  */
 import { SandboxError } from '../util/errors.js';
 import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
+import { ForkServer } from './fork-server.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
 import type { InterpreterChannel } from './interpreter-channel.js';
 import { InterpreterProcess } from './interpreter-process.js';
-import { type IsolationMode, launchSpec } from './isolation.js';
+import { type IsolationMode, type LaunchSpec, launchSpec } from './isolation.js';
 import { DEFAULT_SESSIONS_PER_HOST, PyodideHostPool } from './pyodide-host-pool.js';
 import { preparePyodideSnapshot, pyodideSnapshot } from './pyodide-snapshot.js';
 import { Session } from './session.js';
@@ -42,7 +43,22 @@ export interface SandboxOptions {
    * default: it costs one instance start per step (docs/performance.md).
    */
   freshStatelessSteps?: boolean;
+  /**
+   * cpython under bubblewrap: fork each episode's interpreter from a fork server (default true,
+   * unless the environment variable ALR_CPYTHON_FORK_SERVER is 0; see fork-server.ts). False
+   * starts a python3 per episode, as without bubblewrap.
+   */
+  forkServer?: boolean;
 }
+
+/** What a forked interpreter is "launched" with: the fork server does the launching. */
+const FORKED: LaunchSpec = {
+  command: 'the cpython fork server',
+  args: [],
+  env: {},
+  isolation: 'bubblewrap',
+  cleanup() {},
+};
 
 export interface Sandbox {
   readonly backend: BackendName;
@@ -74,6 +90,7 @@ class SandboxImpl implements Sandbox {
   private readonly useSnapshot: boolean;
   private readonly hosts: PyodideHostPool | undefined;
   readonly freshStatelessSteps: boolean;
+  private readonly forkServer: ForkServer | null;
 
   constructor(options: SandboxOptions) {
     this.backend = options.backend ?? 'pyodide';
@@ -84,7 +101,17 @@ class SandboxImpl implements Sandbox {
     this.memoryLimitMb = options.memoryLimitMb ?? DEFAULT_MEMORY_LIMIT_MB;
     this.recycle = options.recycle ?? 'process';
     this.useSnapshot = options.snapshot ?? true;
-    this.freshStatelessSteps = this.backend === 'pyodide' && (options.freshStatelessSteps ?? false);
+    // cpython: a stateless step always runs in a process no earlier step touched (a process-wide
+    // trap such as an audit hook cannot be undone in place); with the fork server that costs a fork.
+    // pyodide: on request, since a fresh instance costs hundreds of milliseconds of CPU.
+    this.freshStatelessSteps =
+      this.backend === 'cpython' || (options.freshStatelessSteps ?? false);
+    this.forkServer =
+      this.backend === 'cpython' &&
+      (options.forkServer ?? process.env.ALR_CPYTHON_FORK_SERVER !== '0') &&
+      this.isolationMode !== 'none'
+        ? new ForkServer({ isolation: this.isolationMode, memoryLimitMb: this.memoryLimitMb })
+        : null;
     if (this.backend === 'pyodide') {
       if (this.useSnapshot) void preparePyodideSnapshot(this.isolationMode);
       this.hosts = new PyodideHostPool(
@@ -110,22 +137,21 @@ class SandboxImpl implements Sandbox {
     });
   }
 
-  private startProcess(memoryLimitMb: number): Promise<InterpreterProcess> {
+  private async startProcess(memoryLimitMb: number): Promise<InterpreterProcess> {
+    const forkServer = this.forkServer;
+    // A fork server that failed to start (killed while starting) costs this start its fork, not
+    // the start itself: it goes the per-episode way, and the next start tries a fork server again.
+    if (forkServer && (await forkServer.available().catch(() => false))) {
+      this.resolvedIsolation = 'bubblewrap';
+      return InterpreterProcess.start(FORKED, memoryLimitMb, () => forkServer.fork(memoryLimitMb));
+    }
     const spec = launchSpec(this.backend, {
       isolation: this.isolationMode,
       memoryLimitMb,
       pyodideSnapshot: this.backend === 'pyodide' && this.useSnapshot ? pyodideSnapshot() : null,
     });
     this.resolvedIsolation = spec.isolation;
-    return InterpreterProcess.start(spec, memoryLimitMb).then((proc) => {
-      this.version = proc.python;
-      this.live.add(proc);
-      // An idle warm process does not keep the harness alive; a session's process does.
-      proc.setReferenced(false);
-      proc.onExit(() => this.live.delete(proc));
-      if (this.stopped) proc.kill();
-      return proc;
-    });
+    return InterpreterProcess.start(spec, memoryLimitMb);
   }
 
   private fill(): void {
@@ -242,6 +268,7 @@ class SandboxImpl implements Sandbox {
     for (const session of [...this.sessions]) await session.close();
     const pending = this.warm.splice(0);
     for (const proc of this.live) proc.kill();
+    this.forkServer?.shutdown();
     await Promise.allSettled(pending.map((p) => p.then((proc) => proc.kill())));
     await this.hosts?.shutdown();
   }

@@ -30,7 +30,11 @@ export interface ProcessSource {
   acquire(memoryLimitMb: number): Promise<InterpreterChannel>;
   /** Takes back the process of a closed session (it kills it, or resets and reuses it). */
   release(proc: InterpreterChannel, clean: boolean): void;
-  /** Stateless sessions run every step in a fresh interpreter (prepared after the previous step). */
+  /**
+   * Stateless sessions run every step after the first in an interpreter no earlier step ran in
+   * (taken from the warm pool when the step starts, so that the previous interpreter can still be
+   * asked about its last step until then).
+   */
   readonly freshStatelessSteps?: boolean;
 }
 
@@ -53,12 +57,12 @@ export class Session implements InterpreterSession {
   private readonly memoryLimitMb: number;
   private readonly outputCap: number | null;
   private proc: InterpreterChannel | null;
-  /** The fresh interpreter being prepared for the next stateless step. */
-  private next: Promise<void> | null = null;
   private closed = false;
   private busy = false;
   /** False once a step ended abnormally: such a process is never reused. */
   private clean = true;
+  /** Whether the current process has run a step. */
+  private used = false;
 
   constructor(
     private readonly options: SessionOptions,
@@ -116,16 +120,16 @@ export class Session implements InterpreterSession {
     const started = performance.now();
     const state: StepToolState = { attempts: 0, limit: this.options.maxToolCalls, records: [] };
     try {
-      if (this.next) {
-        const next = this.next;
-        this.next = null;
-        // A failed preparation leaves no live interpreter; the line below starts one.
-        await next.catch(() => {});
-      }
       const leftover = await this.stopLeftoverWork();
       // A process that ended between steps (killed from outside) was not reported by any step yet.
       const diedIdle = !leftover && this.proc !== null && !this.proc.alive;
+      if (this.used && this.mode === 'stateless' && this.source.freshStatelessSteps) {
+        const used = this.proc;
+        this.proc = null;
+        if (used) this.source.release(used, false);
+      }
       if (!this.proc?.alive) await this.replaceProcess();
+      this.used = true;
       const end = await this.run(this.proc as InterpreterChannel, code, state);
       const result = this.report(end, state.records, performance.now() - started);
       if (diedIdle) this.noteIdleRestart(result);
@@ -133,21 +137,7 @@ export class Session implements InterpreterSession {
       return result;
     } finally {
       this.busy = false;
-      if (this.mode === 'stateless' && this.source.freshStatelessSteps && !this.closed) this.prepareFresh();
     }
-  }
-
-  /**
-   * A stateless step may have changed the interpreter in ways no reset undoes (an audit hook, a
-   * patched module): its interpreter is discarded and a fresh one is prepared for the next step.
-   */
-  private prepareFresh(): void {
-    const used = this.proc;
-    this.proc = null;
-    if (used) this.source.release(used, false);
-    const next = this.replaceProcess();
-    next.catch(() => {});
-    this.next = next;
   }
 
   /**
@@ -310,19 +300,6 @@ export class Session implements InterpreterSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.next) {
-      // The interpreter prepared for a step that will not come is handed back once it is ready.
-      const next = this.next;
-      this.next = null;
-      void next.then(
-        () => {
-          if (this.proc) this.source.release(this.proc, false);
-          this.proc = null;
-        },
-        () => {},
-      );
-      return;
-    }
     if (this.proc) this.source.release(this.proc, this.clean && !this.busy);
     this.proc = null;
   }

@@ -1,8 +1,13 @@
-# Child process of the cpython sandbox backend. It talks to the harness over its original stdin and
-# stdout (one JSON message per line); model code sees /dev/null there instead. Before any model
-# code runs it sets resource limits and installs an audit hook that refuses process creation,
-# signals, native-library loading, network use and file writes outside the scratch directory.
-# The OS sandbox (bubblewrap), where available, is the hard boundary; this is a second layer.
+# Child process of the cpython sandbox backend. It talks to the harness over one channel (its
+# original stdin and stdout, or a socket the fork server opened for it; one JSON message per line);
+# model code sees /dev/null on fds 0 and 1 instead. Before any model code runs it sets resource
+# limits and installs an audit hook that refuses process creation, signals, native-library loading,
+# network use and file writes outside the scratch directory. The OS sandbox (bubblewrap), where
+# available, is the hard boundary; this is a second layer.
+#
+# With --fork-server=SOCKET this process is the backend's fork server instead (see
+# cpython_zygote.py): it does all of the start-up below once and forks one child per episode, each
+# of which continues at run_episode().
 
 import builtins
 import os
@@ -17,7 +22,10 @@ BYTECODE_KEY = 0x616C72  # any fixed key; cpython-bytecode.ts hashes with the sa
 
 
 def parse_args(argv):
-    options = {"memory_mb": 1024, "scratch": None, "file_size_mb": 64, "confine_reads": False, "bytecode": None}
+    options = {
+        "memory_mb": 1024, "scratch": None, "file_size_mb": 64, "confine_reads": False, "bytecode": None,
+        "fork_server": None, "hide": [],
+    }
     for item in argv:
         key, _, value = item.partition("=")
         if key == "--memory-mb":
@@ -30,6 +38,10 @@ def parse_args(argv):
             options["confine_reads"] = value == "1"
         elif key == "--bytecode":
             options["bytecode"] = value
+        elif key == "--fork-server":
+            options["fork_server"] = value
+        elif key == "--hide":
+            options["hide"].append(value)
     return options
 
 
@@ -50,12 +62,20 @@ for _dir in site.getsitepackages():
 # loaded (so `collections.abc` works without importing it); keep that.
 import collections.abc  # noqa: E402,F401
 
-# Private protocol channels; model code gets /dev/null on fds 0 and 1.
-_proto_in = os.fdopen(os.dup(0), "rb", buffering=0)
-_proto_out = os.fdopen(os.dup(1), "wb", buffering=0)
-_null = os.open(os.devnull, os.O_RDWR)
-os.dup2(_null, 0)
-os.dup2(_null, 1)
+# Private protocol channels (set by open_channel); model code gets /dev/null on fds 0 and 1.
+_proto_in = None
+_proto_out = None
+
+
+def open_channel(in_fd, out_fd):
+    global _proto_in, _proto_out
+    _proto_in = os.fdopen(in_fd, "rb", buffering=0)
+    _proto_out = os.fdopen(out_fd, "wb", buffering=0)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+
 
 # A private json for the protocol; model code imports a fresh copy of its own.
 import json as _private_json  # noqa: E402
@@ -111,7 +131,18 @@ def reader():
             inbox.put(message)
 
 
+# Code objects already loaded (immutable): the fork server loads the episode modules' code once,
+# and every forked episode runs it from its own copy of memory instead of reading the files again.
+_code_cache = {}
+
+
 def load_code(file_name):
+    if file_name not in _code_cache:
+        _code_cache[file_name] = read_code(file_name)
+    return _code_cache[file_name]
+
+
+def read_code(file_name):
     # Bytecode compiled by the harness (see cpython-bytecode.ts) saves compiling on every start;
     # it is used only when it was made from exactly this source by this Python.
     path = os.path.join(HERE, file_name)
@@ -276,4 +307,33 @@ def main():
             send(answer)
 
 
-main()
+def run_episode(fd, memory_mb):
+    # In a child of the fork server, already isolated (cpython_zygote.isolate_episode).
+    OPTIONS["memory_mb"] = memory_mb
+    open_channel(fd, os.dup(fd))
+    main()
+
+
+EPISODE_MODULES = ("host_core.py", "process_hooks.py", "runtime.py", "error_text.py", "safe_repr.py")
+
+
+def serve_forks():
+    for name in EPISODE_MODULES:
+        load_code(name)
+    control_in, control_out = os.dup(0), os.dup(1)
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+    zygote = load_module("cpython_zygote.py")["Zygote"](
+        control_in, control_out, OPTIONS["fork_server"], OPTIONS["hide"], run_episode, _encode_json, _decode_json
+    )
+    zygote.serve(sys.version.split()[0])
+    os._exit(0)
+
+
+if OPTIONS["fork_server"]:
+    serve_forks()
+else:
+    open_channel(os.dup(0), os.dup(1))
+    main()

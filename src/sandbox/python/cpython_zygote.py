@@ -1,0 +1,304 @@
+# The fork server of the cpython backend ("zygote"): one interpreter per sandbox pool, inside the
+# OS sandbox, that has done every start-up step an episode needs and forks one child per episode.
+# It never runs model code. Each child leaves the zygote's namespaces before any model code runs:
+# new user, PID, mount, IPC and network namespaces, where it is PID 1 with an empty /proc, a /tmp
+# of its own and no capabilities. See docs/security.md (cpython fork server).
+#
+# Control channel (the zygote's stdin/stdout, one JSON object per line):
+#   harness -> zygote: {op: "fork", id, memoryMb}, {op: "kill", id}
+#   zygote -> harness: {op: "ready", python, pid, isolated, detail}, {op: "forked", id, pid},
+#                      {op: "fork_failed", id, message}, {op: "exit", id, code, signal}
+# The episode's own channel is a connection to the harness's socket that the zygote opens and
+# announces with the request's one-time id before forking, so a child never connects anywhere.
+
+import ctypes
+import os
+import selectors
+import signal
+import _socket
+
+CLONE_NEWNS = 0x00020000
+CLONE_NEWIPC = 0x08000000
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+CLONE_NEWNET = 0x40000000
+EPISODE_NAMESPACES = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET
+
+MS_RDONLY = 1
+MS_NOSUID = 2
+MS_NODEV = 4
+MS_NOEXEC = 8
+MS_REC = 0x4000
+MS_PRIVATE = 0x40000
+
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_CAPBSET_DROP = 24
+PR_SET_NO_NEW_PRIVS = 38
+CAPABILITY_VERSION_3 = 0x20080522
+
+# The user id an episode has inside its own user namespace: not 0, so that nothing it could
+# execute regains capabilities there.
+EPISODE_UID = 1000
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+_libc.unshare.argtypes = [ctypes.c_int]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+class SetupError(Exception):
+    pass
+
+
+def _check(result, what):
+    if result != 0:
+        errno = ctypes.get_errno()
+        raise SetupError(what + " failed: " + os.strerror(errno))
+
+
+def _prctl(option, arg):
+    _check(_libc.prctl(option, arg, 0, 0, 0), "prctl(%d)" % option)
+
+
+def _mount(source, target, fstype, flags, data):
+    _check(
+        _libc.mount(source, target.encode(), fstype, flags, data.encode() if data else None),
+        "mounting " + target,
+    )
+
+
+def _write(path, text):
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.write(fd, text.encode())
+    finally:
+        os.close(fd)
+
+
+def _drop_capabilities():
+    # The bounding set first (that needs CAP_SETPCAP), then every capability this process holds.
+    for cap in range(64):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            break
+    header = _CapHeader(CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data), "dropping capabilities")
+
+
+def _close_other_fds(keep):
+    # Nothing of the zygote's (its control channel, its other children's pidfds) stays open.
+    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.close(null)
+
+
+def isolate_episode(keep_fd, hidden_dirs, tmp_size_mb):
+    """Runs in a freshly forked child of the zygote. Returns in the episode process: PID 1 of new
+    namespaces. The process in between stays behind to relay the episode's exit status to the
+    zygote and never returns."""
+    zygote = os.getppid()
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != zygote:
+        os._exit(1)
+    _close_other_fds({keep_fd})
+    uid, gid = os.geteuid(), os.getegid()
+    _check(_libc.unshare(EPISODE_NAMESPACES), "unshare")
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", "%d %d 1" % (EPISODE_UID, uid))
+    _write("/proc/self/gid_map", "%d %d 1" % (EPISODE_UID, gid))
+    pid = os.fork()
+    if pid != 0:
+        _relay_exit(pid, keep_fd)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    # Mounts made here stay in this episode's mount namespace.
+    _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+    _mount(b"tmpfs", "/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, "size=%dm,mode=1777" % tmp_size_mb)
+    # The zygote's /proc shows the zygote and every sibling; the kernel refuses a new proc mount
+    # under the sandbox's partly covered one, so the episode gets an empty one.
+    _mount(b"tmpfs", "/proc", b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=555")
+    for directory in hidden_dirs:
+        _mount(b"tmpfs", directory, b"tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=555")
+    os.chdir("/tmp")
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _drop_capabilities()
+    _prctl(PR_SET_DUMPABLE, 0)
+    # The zygote's stderr is shared by every episode; an episode's own goes nowhere.
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    os.close(null)
+
+
+def _relay_exit(pid, keep_fd):
+    os.close(keep_fd)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(70)
+    if os.WIFSIGNALED(status):
+        os._exit(128 + os.WTERMSIG(status))
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+
+
+class Zygote:
+    def __init__(self, control_in, control_out, harness_socket, hidden_dirs, run_episode, encode, decode):
+        self.control_in = control_in
+        self.control_out = control_out
+        self.harness_socket = harness_socket
+        self.hidden_dirs = hidden_dirs
+        self.run_episode = run_episode
+        self.encode = encode
+        self.decode = decode
+        self.children = {}  # id -> (pid, pidfd)
+        self.selector = selectors.DefaultSelector()
+
+    def send(self, message):
+        data = (self.encode(message) + "\n").encode("ascii")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.control_out, view):]
+
+    def probe(self):
+        # One throw-away child through the whole isolation set-up: the harness falls back to a
+        # process per episode where this kernel or sandbox does not allow it. A child killed from
+        # outside says nothing about that, so it is tried again.
+        if not hasattr(os, "pidfd_open") or not hasattr(signal, "pidfd_send_signal"):
+            return False, "this Python has no pidfd support (3.9 or newer on Linux 5.3 or newer)"
+        for _ in range(5):
+            isolated, detail = self.probe_once()
+            if isolated or detail:
+                return isolated, detail
+        return False, "the isolation probe was killed five times"
+
+    def probe_once(self):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(read_end)
+                isolate_episode(write_end, self.hidden_dirs, 1)
+                os.write(write_end, b"ok")
+                os._exit(0)
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                try:
+                    os.write(write_end, str(exc).encode()[:300])
+                finally:
+                    os._exit(1)
+        os.close(write_end)
+        answer = b""
+        while True:
+            chunk = os.read(read_end, 512)
+            if not chunk:
+                break
+            answer += chunk
+        os.close(read_end)
+        os.waitpid(pid, 0)
+        return answer == b"ok", answer.decode("utf-8", "replace")
+
+    def fork(self, request):
+        ident = str(request.get("id"))
+        memory_mb = int(request.get("memoryMb") or 1024)
+        sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
+            sock.connect(self.harness_socket)
+            sock.sendall((ident + "\n").encode("ascii"))
+        except OSError as exc:
+            sock.close()
+            self.send({"op": "fork_failed", "id": ident, "message": "cannot reach the harness: " + str(exc)})
+            return
+        fd = sock.detach()
+        try:
+            pid = os.fork()
+        except OSError as exc:
+            os.close(fd)
+            self.send({"op": "fork_failed", "id": ident, "message": str(exc)})
+            return
+        if pid == 0:
+            try:
+                self.selector.close()
+                isolate_episode(fd, self.hidden_dirs, memory_mb)
+                self.run_episode(fd, memory_mb)
+            finally:
+                os._exit(70)
+        os.close(fd)
+        pidfd = os.pidfd_open(pid)
+        self.children[ident] = (pid, pidfd)
+        self.selector.register(pidfd, selectors.EVENT_READ, ("child", ident))
+        self.send({"op": "forked", "id": ident, "pid": pid})
+
+    def reap(self, ident):
+        pid, pidfd = self.children.pop(ident)
+        self.selector.unregister(pidfd)
+        os.close(pidfd)
+        _, status = os.waitpid(pid, 0)
+        code, name = None, None
+        if os.WIFSIGNALED(status):
+            name = signal.Signals(os.WTERMSIG(status)).name
+        else:
+            code = os.WEXITSTATUS(status)
+            # The relaying process exits with 128 + the signal that ended the episode.
+            if code > 128:
+                try:
+                    name, code = signal.Signals(code - 128).name, None
+                except ValueError:
+                    pass
+        self.send({"op": "exit", "id": ident, "code": code, "signal": name})
+
+    def kill(self, ident):
+        child = self.children.get(ident)
+        if child:
+            try:
+                signal.pidfd_send_signal(child[1], signal.SIGKILL)
+            except OSError:
+                pass
+
+    def serve(self, python_version):
+        isolated, detail = self.probe()
+        self.send({"op": "ready", "python": python_version, "pid": os.getpid(), "isolated": isolated, "detail": detail})
+        if not isolated:
+            return
+        self.selector.register(self.control_in, selectors.EVENT_READ, ("control", None))
+        buffer = b""
+        while True:
+            for key, _ in self.selector.select():
+                kind, ident = key.data
+                if kind == "child":
+                    self.reap(ident)
+                    continue
+                chunk = os.read(self.control_in, 65536)
+                if not chunk:
+                    for pid, _ in list(self.children.values()):
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except OSError:
+                            pass
+                    os._exit(0)
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    if not line.strip():
+                        continue
+                    request = self.decode(line.decode("utf-8"))
+                    if request.get("op") == "fork":
+                        self.fork(request)
+                    elif request.get("op") == "kill":
+                        self.kill(str(request.get("id")))
