@@ -30,6 +30,8 @@ export interface StepEventData {
   /** Time the interpreter spent on the step; null when nothing ran. */
   duration_ms: number | null;
   incidents: SandboxIncident[];
+  /** Text a runtime spec added to the conversation (docs/runtimes.md); absent for plain runtimes. */
+  runtime_message?: string | null;
 }
 
 export interface EventDataByType {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { packageVersion } from '../cli/version.js';
+import type { RuntimeName } from '../runtime/spec.js';
 import type { BenchmarkConfig, ResolvedAgent } from './config.js';
 import { runJsonPath, runLayout } from './layout.js';
 
@@ -43,7 +44,7 @@ export interface RunMetadata {
   agents: Array<{
     name: string;
     model: { name: string; kind: ModelKind };
-    runtime: 'persistent' | 'stateless';
+    runtime: RuntimeName;
     max_turns: number;
     max_tool_calls: number | null;
     policy_style?: PolicyStyle;

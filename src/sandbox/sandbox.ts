@@ -3,6 +3,8 @@
  * its own (taken warm from the pool, so opening a session is cheap) and the process is discarded
  * when the episode ends; nothing of one episode can reach the next.
  */
+
+import { withRuntimeSpec } from '../runtime/open-session.js';
 import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
 import { InterpreterProcess } from './interpreter-process.js';
@@ -177,7 +179,7 @@ class SandboxImpl implements Sandbox {
       this.sessions.delete(session);
       await close();
     };
-    return session;
+    return withRuntimeSpec(session, options);
   }
 
   async analyzeCode(blocks: string[]): Promise<CodeAnalysis[]> {

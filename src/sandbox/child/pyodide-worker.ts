@@ -86,6 +86,14 @@ for _n in ("system", "popen", "fork", "execv", "execve", "spawnv", "posix_spawn"
 
 _snapshot = _runtime_ns["ProcessSnapshot"]()
 
+# Runtime specs (semantics.py): loaded on the first request, which plain runtimes never make.
+_semantics_ns = None
+def _semantics_request(m):
+    global _semantics_ns
+    if _semantics_ns is None:
+        _semantics_ns = _load(_alr_semantics_path, _alr_semantics_source)
+    return _semantics_ns["handle"](m, _runtime, _runtime_ns["BUILTIN_NAMES"])
+
 def _alr_dispatch(text):
     global _user_json
     m = _dec(text)
@@ -102,6 +110,8 @@ def _alr_dispatch(text):
         return _enc({"op": "reset_done"})
     if op == "analyze":
         return _enc({"op": "analysis", "results": _analysis_ns["analyze_blocks"](m["blocks"])})
+    if op == "semantics":
+        return _enc(_semantics_request(m))
     return _enc({"op": "failure", "kind": "crash", "detail": "unknown request"})
 _alr_dispatch
 `;
@@ -139,7 +149,7 @@ async function main(): Promise<void> {
   pyodide.setInterruptBuffer(data.interrupt);
   pyodide.registerJsModule('_alr_host', { call: bridgeCall });
   const globals = pyodide.globals;
-  for (const name of ['runtime', 'analysis']) {
+  for (const name of ['runtime', 'analysis', 'semantics']) {
     const path = join(data.pythonDir, `${name}.py`);
     globals.set(`_alr_${name}_path`, path);
     globals.set(`_alr_${name}_source`, readFileSync(path, 'utf8'));

@@ -141,6 +141,17 @@ runtime_module = load_module("runtime.py")
 analysis_module = None
 
 
+# Runtime specs (semantics.py): loaded on the first request, which plain runtimes never make.
+semantics_module = None
+
+
+def semantics_request(message):
+    global semantics_module
+    if semantics_module is None:
+        semantics_module = load_module("semantics.py")
+    return semantics_module["handle"](message, runtime, runtime_module["BUILTIN_NAMES"])
+
+
 def host_call(request_text):
     # Answers carry the request's id; stray answers (to requests model code forged) are dropped.
     wanted = _decode_json(request_text).get("id")
@@ -300,6 +311,8 @@ def main():
             elif op == "reset":
                 user_json = snapshot.restore()
                 send({"op": "reset_done"})
+            elif op == "semantics":
+                send(semantics_request(message))
             elif op == "analyze":
                 if analysis_module is None:
                     analysis_module = load_module("analysis.py")

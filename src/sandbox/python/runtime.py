@@ -448,6 +448,7 @@ class Runtime:
             _sys.setprofile(None)
         if persistent:
             self._heal(namespace)
+        self.last_namespace = namespace  # read by semantics.py (runtime specs)
         return {
             "success": success,
             "output": buffer.text(),

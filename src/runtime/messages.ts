@@ -1,0 +1,40 @@
+// The texts a runtime spec adds to the conversation (docs/runtimes.md).
+
+/** A binding as the interpreter reported it (semantics.py). */
+export interface BindingInfo {
+  name: string;
+  kind: 'function' | 'class' | 'module' | 'data';
+  type: string;
+  repr: string;
+  /** Bound or rebound by the step just run. */
+  changed: boolean;
+}
+
+/** Shown before the observation of a step that ran in a restarted interpreter, as a notebook shows it. */
+export const RESTART_NOTICE =
+  'Kernel restarted: the interpreter was restarted before this step ran. All variables, functions and imports from earlier steps are lost.';
+
+/** The summary after a step of a `+summary` runtime; null when the step bound nothing. */
+export function summaryMessage(bound: readonly BindingInfo[], persistent: boolean): string | null {
+  if (bound.length === 0) return null;
+  const head = persistent
+    ? 'Runtime summary: this step bound'
+    : 'Runtime summary: the interpreter keeps nothing between steps. This step bound (re-create what you need)';
+  const lines = bound.map((b) => `- ${b.name} (${b.type}) = ${b.repr}`);
+  return `${head}:\n${lines.join('\n')}`;
+}
+
+/** Text the runtime added around one step's observation. */
+export interface RuntimeMessage {
+  /** Before the observation (restart notice). */
+  before: string | null;
+  /** After the observation, as a message of its own (summary). */
+  after: string | null;
+}
+
+/** Both parts as one string (what `alr exec` and traces show); null when there is none. */
+export function runtimeMessageText(message: RuntimeMessage | null | undefined): string | null {
+  if (!message) return null;
+  const parts = [message.before, message.after].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join('\n\n') : null;
+}
