@@ -8,6 +8,7 @@ interface ExperimentFlags {
   backend?: string;
   progress: boolean;
   printPlan: boolean;
+  plan?: string;
 }
 
 function positiveInt(text: string | undefined, flag: string): number | undefined {
@@ -24,6 +25,10 @@ export function register(program: Command): void {
       'run a whole study from a plan (tasks → runs → export → external training → runs → report); with no plan, the built-in demo on scripted policies',
     )
     .argument('[plan]', 'experiment plan (YAML); default: the built-in demo plan')
+    .option(
+      '--plan <name>',
+      'a built-in plan instead of a file: demo (default) or semantics (docs/runtimes.md)',
+    )
     .option('--out <dir>', "output root (default: the plan's 'out', runs/demo for the demo)")
     .option('--concurrency <n>', 'episodes run at once in each condition')
     .option('--limit <n>', 'first N tasks of each family in every task set (quick trials)')
@@ -34,8 +39,11 @@ export function register(program: Command): void {
       const { experimentFromCli } = await import('../runner/experiment/cli-experiment.js');
       if (flags.backend !== undefined && flags.backend !== 'pyodide' && flags.backend !== 'cpython')
         throw new InputError(`--backend expects pyodide or cpython, got '${flags.backend}'`);
+      if (planFile !== undefined && flags.plan !== undefined)
+        throw new InputError('give either a plan file or --plan <built-in name>, not both');
       process.exitCode = await experimentFromCli({
         planFile,
+        builtIn: flags.plan,
         out: flags.out,
         concurrency: positiveInt(flags.concurrency, '--concurrency'),
         limit: positiveInt(flags.limit, '--limit'),

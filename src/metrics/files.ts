@@ -1,7 +1,9 @@
 // Schemas of the files the metrics read: reference trace/result/summary files plus our `alr` additions.
 // Loose on purpose: extra fields are allowed, and only what the metrics use is checked.
+
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { runtimeNameSchema } from '../runtime/schema.js';
 import { InputError } from '../util/errors.js';
 
 const tokenUsage = z.looseObject({
@@ -43,7 +45,7 @@ const alrTrace = z.looseObject({
   task_id: z.string().optional(),
   family: z.string().optional(),
   task_file: z.string().nullish(),
-  runtime: z.enum(['persistent', 'stateless']).optional(),
+  runtime: runtimeNameSchema.optional(),
   agent: z.string().optional(),
   model: z.looseObject({ name: z.string(), kind: z.string() }).optional(),
   stop_reason: z.string().nullish(),
@@ -84,7 +86,7 @@ export const resultFile = z.looseObject({
     .looseObject({
       task_id: z.string().optional(),
       family: z.string().optional(),
-      runtime: z.enum(['persistent', 'stateless']).optional(),
+      runtime: runtimeNameSchema.optional(),
       agent: z.string().optional(),
       stop_reason: z.string().nullish(),
       steps: z.number().nullish(),
@@ -104,7 +106,7 @@ export const runFile = z.looseObject({
     z.looseObject({
       name: z.string(),
       model: z.looseObject({ name: z.string(), kind: z.string() }).optional(),
-      runtime: z.enum(['persistent', 'stateless']),
+      runtime: runtimeNameSchema,
       policy_style: z.enum(['persistent', 'stateless']).nullish(),
     }),
   ),

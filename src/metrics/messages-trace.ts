@@ -1,6 +1,7 @@
 // Fine-tuning JSONL lines (`{"messages": [{role, content}, …]}`, e.g. the released training traces)
 // read as traces: one step per assistant message, its code block, and the observation after it.
 // Such lines carry no tokens, scores or tool log; those metrics stay unavailable.
+import { withoutRuntimeNotice } from '../runtime/messages.js';
 import type { TraceFile } from './files.js';
 
 /** The reference's code-fence rule: three backticks, an optional tag, a newline, text up to the next fence. */
@@ -25,7 +26,7 @@ function observationOf(
 ): { success: boolean; output: string | null; error: string | null } | null {
   if (text === undefined) return null;
   try {
-    const o = JSON.parse(text) as Record<string, unknown>;
+    const o = JSON.parse(withoutRuntimeNotice(text)) as Record<string, unknown>;
     if (typeof o !== 'object' || o === null || !('output' in o || 'error' in o)) return null;
     const error = typeof o.error === 'string' ? o.error : null;
     const success = typeof o.success === 'boolean' ? o.success : error === null;

@@ -14,6 +14,12 @@ export interface BindingInfo {
 export const RESTART_NOTICE =
   'Kernel restarted: the interpreter was restarted before this step ran. All variables, functions and imports from earlier steps are lost.';
 
+/** An observation message without the restart notice a runtime spec put before it. */
+export function withoutRuntimeNotice(content: string): string {
+  const prefix = `${RESTART_NOTICE}\n\n`;
+  return content.startsWith(prefix) ? content.slice(prefix.length) : content;
+}
+
 /** The summary after a step of a `+summary` runtime; null when the step bound nothing. */
 export function summaryMessage(bound: readonly BindingInfo[], persistent: boolean): string | null {
   if (bound.length === 0) return null;

@@ -170,6 +170,27 @@ export function runtimeBase(name: string | null | undefined): RuntimeBase | null
   }
 }
 
+/**
+ * A runtime name as part of a file or folder name: plain names and the usual specs are unchanged
+ * (`persistent:ttl=2`); characters a path cannot hold or that the `{model}_{runtime}_{set}` folder
+ * names use as separators are written %XX.
+ */
+export function runtimeSlug(name: RuntimeName): string {
+  return name.replace(/[^A-Za-z0-9.+=,:-]/g, (c) =>
+    [...new TextEncoder().encode(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
+}
+
+/** The parsed spec of a runtime name; null when the text is not a valid spec. */
+export function runtimeSpecOrNull(name: string | null | undefined): RuntimeSpec | null {
+  if (typeof name !== 'string') return null;
+  try {
+    return parseRuntimeSpec(name);
+  } catch {
+    return null;
+  }
+}
+
 /** Whether a value names a runtime (any valid spec). */
 export function isRuntimeName(value: unknown): value is RuntimeName {
   return typeof value === 'string' && runtimeBase(value) !== null;

@@ -4,8 +4,10 @@
  * its marker file exists. A stage that needs work outside (training on a GPU machine) prints what to
  * run and what to hand back, and the experiment stops there until the marker appears.
  */
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { isPlainRuntime, parseRuntimeSpec, type RuntimeName, runtimeBase } from '../../runtime/spec.js';
 import { generateTasks, loadSettings, parseSettings } from '../../tasks/index.js';
 import { exportTraining } from '../../training/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -50,7 +52,8 @@ export interface Condition {
   name: string;
   taskSet: string;
   model: string;
-  runtime: 'persistent' | 'stateless';
+  /** A runtime spec's canonical text. */
+  runtime: RuntimeName;
   runDir: string;
 }
 
@@ -126,7 +129,7 @@ export function conditionConfig(
   stage: RunStage,
   taskSet: string,
   modelKey: string,
-  runtime: 'persistent' | 'stateless',
+  runtime: RuntimeName,
 ): BenchmarkConfig {
   const { plan } = options.loaded;
   const model = plan.models[modelKey];
@@ -144,7 +147,9 @@ export function conditionConfig(
         ...agentDefaults,
         ...(prompts !== undefined && { prompts: planPath(options.loaded, prompts) }),
         name,
-        persistent_state: runtime === 'persistent',
+        persistent_state: runtimeBase(runtime) === 'persistent',
+        // Plain runtimes keep the reference's config keys only; other specs add `runtime:`.
+        ...(!isPlainRuntime(parseRuntimeSpec(runtime)) && { runtime }),
         llm: {
           ...llmDefaults,
           ...model.llm,
