@@ -173,6 +173,15 @@ function folderGroups(root: string): RawGroup[] {
   return groups;
 }
 
+/** The runtime a `replay_<runtime>.json` name carries (runtimeSlug wrote %XX for some characters). */
+function runtimeFromSlug(slug: string): string {
+  try {
+    return decodeURIComponent(slug);
+  } catch {
+    return slug;
+  }
+}
+
 function readReplays(runDir: string): RawGroup['replays'] {
   const found: RawGroup['replays'] = [];
   for (const name of readdirSync(runDir).sort()) {
@@ -180,7 +189,11 @@ function readReplays(runDir: string): RawGroup['replays'] {
     if (!m) continue;
     const file = join(runDir, name);
     try {
-      found.push({ runtime: m[1] as string, file, data: JSON.parse(readFileSync(file, 'utf8')) });
+      found.push({
+        runtime: runtimeFromSlug(m[1] as string),
+        file,
+        data: JSON.parse(readFileSync(file, 'utf8')),
+      });
     } catch (err) {
       throw new InputError(`not readable JSON (${(err as Error).message})`, file);
     }
