@@ -61,7 +61,7 @@ test('plans take any list of runtime specs, canonical and without repeats', () =
         'task_sets: {t: {dir: tasks}}',
         'models: {m: {model: scripted-persistent}}',
         'stages:',
-        '  - {name: eval, kind: run, task_sets: [t], models: [m], runtimes: ' + runtimes + '}',
+        `  - {name: eval, kind: run, task_sets: [t], models: [m], runtimes: ${runtimes}}`,
       ].join('\n'),
       'p.yaml',
     );
