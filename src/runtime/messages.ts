@@ -4,8 +4,9 @@
 export interface BindingInfo {
   name: string;
   kind: 'function' | 'class' | 'module' | 'data';
-  type: string;
-  repr: string;
+  /** Type and short repr: only for the first bindings a step (re)bound (semantics.py caps them). */
+  type: string | null;
+  repr: string | null;
   /** Bound or rebound by the step just run. */
   changed: boolean;
 }
@@ -26,7 +27,17 @@ export function summaryMessage(bound: readonly BindingInfo[], persistent: boolea
   const head = persistent
     ? 'Runtime summary: this step bound'
     : 'Runtime summary: the interpreter keeps nothing between steps. This step bound (re-create what you need)';
-  const lines = bound.map((b) => `- ${b.name} (${b.type}) = ${b.repr}`);
+  const described = bound.filter((b) => b.type !== null && b.repr !== null);
+  const lines = described.map((b) => `- ${b.name} (${b.type}) = ${b.repr}`);
+  const rest = bound.length - described.length;
+  if (rest > 0)
+    lines.push(
+      `- … and ${rest} more: ${bound
+        .filter((b) => b.type === null)
+        .slice(0, 50)
+        .map((b) => b.name)
+        .join(', ')}${rest > 50 ? ', …' : ''}`,
+    );
   return `${head}:\n${lines.join('\n')}`;
 }
 

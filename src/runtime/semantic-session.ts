@@ -22,13 +22,13 @@ function bindingsOf(answer: Record<string, unknown> | null): BindingInfo[] {
   for (const item of list) {
     if (typeof item !== 'object' || item === null) continue;
     const b = item as Record<string, unknown>;
-    if (typeof b.name !== 'string' || typeof b.type !== 'string' || typeof b.repr !== 'string') continue;
-    if (typeof b.kind !== 'string' || !KINDS.has(b.kind)) continue;
+    if (typeof b.name !== 'string' || typeof b.kind !== 'string' || !KINDS.has(b.kind)) continue;
+    const described = typeof b.type === 'string' && typeof b.repr === 'string';
     found.push({
-      name: b.name,
+      name: b.name.slice(0, 200),
       kind: b.kind as BindingInfo['kind'],
-      type: b.type.slice(0, 200),
-      repr: b.repr.slice(0, 400),
+      type: described ? (b.type as string).slice(0, 200) : null,
+      repr: described ? (b.repr as string).slice(0, 400) : null,
       changed: b.changed === true,
     });
   }

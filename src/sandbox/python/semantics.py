@@ -18,6 +18,8 @@ _module_dict = _types.ModuleType.__dict__["__dict__"].__get__
 REPR_LIMIT = 120
 _MAX_DEPTH = 4
 _MAX_INT_BITS = 256
+# Bindings described (type and repr) per inspection; the rest are listed by name and kind only.
+DESCRIBED_LIMIT = 50
 
 # The values seen by the previous inspection, to tell which names a step (re)bound.
 _previous = {}
@@ -135,17 +137,17 @@ def inspect(runtime, code, builtin_names):
         namespace = {}
     bindings = []
     seen = {}
+    described = 0
     for name in _user_names(namespace, runtime.base, builtin_names):
         value = dict.get(namespace, name)
         changed = not persistent or name not in _previous or _previous[name] is not value
         seen[name] = value
-        bindings.append({
-            "name": name,
-            "kind": _kind(value),
-            "type": _type_name(type(value)),
-            "repr": short_repr(value),
-            "changed": changed,
-        })
+        binding = {"name": name, "kind": _kind(value), "changed": changed}
+        if changed and described < DESCRIBED_LIMIT:
+            described += 1
+            binding["type"] = _type_name(type(value))
+            binding["repr"] = short_repr(value)
+        bindings.append(binding)
     _previous.clear()
     if persistent:
         _previous.update(seen)
