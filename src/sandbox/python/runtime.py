@@ -448,7 +448,8 @@ class Runtime:
             _sys.setprofile(None)
         if persistent:
             self._heal(namespace)
-        self.last_namespace = namespace  # read by semantics.py (runtime specs)
+        if getattr(self, "track_namespace", False):  # set and read by semantics.py (runtime specs)
+            self.last_namespace = namespace
         return {
             "success": success,
             "output": buffer.text(),
