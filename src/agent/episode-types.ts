@@ -1,6 +1,7 @@
 // Inputs and outcome of one CodeAct episode.
 import type { CompleteOptions, Model, TokenUsage } from '../models/model.js';
-import type { InterpreterSession, RuntimeMode } from '../sandbox/interpreter.js';
+import type { RuntimeName } from '../runtime/spec.js';
+import type { InterpreterSession } from '../sandbox/interpreter.js';
 import type { Environment, TaskResult } from '../tasks/environment.js';
 import type { EpisodeEvent } from './events.js';
 import type { PromptPack } from './prompts/prompt-pack.js';
@@ -29,7 +30,8 @@ export interface EpisodeInput {
   model: Model;
   /** The episode's interpreter, created with the environment's tools and the same maxToolCalls. */
   session: InterpreterSession;
-  runtime: RuntimeMode;
+  /** A runtime spec (docs/runtimes.md); its base chooses the prompts, the session applies the rest. */
+  runtime: RuntimeName;
   /** Default 40. */
   maxTurns?: number;
   /** Per-block tool-call limit announced in the tool list (the session enforces it). */
@@ -90,7 +92,7 @@ export interface EpisodeOutcome {
   steps: number;
   /** Σ usage of every counted reply (in 'default' compat, including non-'stop' replies). */
   tokenUsage: TokenUsage;
-  runtime: RuntimeMode;
+  runtime: RuntimeName;
   compat: AgentCompat;
   globalsMessage: GlobalsMessagePolicy;
   model: { name: string; kind: Model['kind'] };

@@ -33,6 +33,8 @@ export interface StepEventData {
   incidents: SandboxIncident[];
   /** The reply's thinking (a reasoning model's separate field or leading `<think>` block); absent when none. */
   reasoning?: string;
+  /** Text a runtime spec added to the conversation (docs/runtimes.md); absent for plain runtimes. */
+  runtime_message?: string | null;
 }
 
 export interface EventDataByType {

@@ -5,6 +5,8 @@
 import type { ChatMessage, Completion, TokenUsage } from '../models/model.js';
 import { ContextLengthError } from '../models/retry.js';
 import { countRequestTokens } from '../models/usage.js';
+import { runtimeMessageText } from '../runtime/messages.js';
+import { parseRuntimeSpec } from '../runtime/spec.js';
 import type { StepResult } from '../sandbox/interpreter.js';
 import type { TaskResult } from '../tasks/environment.js';
 import { InputError } from '../util/errors.js';
@@ -90,10 +92,12 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
   const compat = input.compat ?? 'default';
   const globalsPolicy = input.globalsMessage ?? 'persistent';
   const pack = input.prompts ?? defaultPromptPack();
-  const persistent = runtime === 'persistent';
+  // Runtime specs (docs/runtimes.md): the base chooses prompts and globals; the session does the rest.
+  const base = parseRuntimeSpec(runtime, undefined, 'runtime').base;
+  const persistent = base === 'persistent';
   const sendGlobals = globalsPolicy === 'always' || (globalsPolicy === 'persistent' && persistent);
 
-  const systemTexts = systemPrompts(pack, runtime, environment, input.maxToolCalls);
+  const systemTexts = systemPrompts(pack, base, environment, input.maxToolCalls);
   const goal = goalPrompt(pack, environment);
 
   const startedAt = Date.now();
@@ -257,8 +261,12 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
       if (!result.success) emit('ErrorEvent', { error: result.error ?? 'Unknown execution error' });
       // In stateless mode nothing survives the step, whatever the backend reports.
       globalNames = persistent ? Object.keys(result.globals) : [];
-      const text = observationMessage(observation);
+      // A runtime spec's notice (restart) comes before the observation, its summary after it.
+      const added = result.runtime_message;
+      const observed = observationMessage(observation);
+      const text = added?.before ? `${added.before}\n\n${observed}` : observed;
       appendUser(text);
+      if (added?.after) appendUser(added.after);
       Object.assign(step, {
         code,
         interpreter_result: observation,
@@ -268,6 +276,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeOutcome> {
         error_type: result.error_type,
         duration_ms: result.duration_ms,
         incidents: result.incidents,
+        ...(added && { runtime_message: runtimeMessageText(added) }),
       });
     }
     steps++;

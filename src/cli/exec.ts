@@ -1,7 +1,10 @@
 // `alr exec`: runs the code steps of a JSON file in one sandboxed episode with a task's tools bound,
 // printing one JSON line per step and then the task's evaluation.
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { runtimeMessageText } from '../runtime/messages.js';
+import { formatRuntimeSpec, parseRuntimeSpec, RUNTIME_GRAMMAR } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
 
 interface ExecOptions {
@@ -51,18 +54,17 @@ export function register(program: Command): void {
     .description(
       'run the code steps of a JSON file ({"steps": ["…"]}) in one sandboxed episode with a task\'s tools; ' +
         'prints one JSON line per step ({"step" (1-based), "success", "output", "error", "error_type", ' +
-        '"duration_ms", "globals"}) and then {"evaluation": {...}}',
+        '"duration_ms", "globals", "runtime_message"}) and then {"evaluation": {...}}',
     )
     .requiredOption('--task <file>', 'task JSON file')
-    .requiredOption('--runtime <mode>', 'persistent | stateless')
+    .requiredOption('--runtime <spec>', `runtime spec: ${RUNTIME_GRAMMAR}`)
     .requiredOption('--steps <file>', 'JSON file {"steps": ["code", ...]}')
     .option('--backend <name>', 'pyodide | cpython', 'pyodide')
     .option('--step-timeout-ms <n>', 'wall-clock limit per step (default 30000)')
     .option('--memory-limit-mb <n>', 'memory limit of the interpreter (default 1024)')
     .option('--max-tool-calls <n>', 'tool calls allowed per step (default: no limit, as the reference)')
     .action(async (opts: ExecOptions) => {
-      if (opts.runtime !== 'persistent' && opts.runtime !== 'stateless')
-        throw new InputError(`--runtime must be persistent or stateless, got '${opts.runtime}'`);
+      const runtime = parseRuntimeSpec(opts.runtime, '--runtime');
       if (opts.backend !== 'pyodide' && opts.backend !== 'cpython')
         throw new InputError(`--backend must be pyodide or cpython, got '${opts.backend}'`);
       const stepTimeoutMs = positiveInteger(opts.stepTimeoutMs, '--step-timeout-ms');
@@ -70,7 +72,8 @@ export function register(program: Command): void {
       const maxToolCalls = positiveInteger(opts.maxToolCalls, '--max-tool-calls');
       const steps = readSteps(opts.steps);
       const { createEnvironment, loadTask } = await import('../tasks/index.js');
-      const environment = createEnvironment(loadTask(opts.task));
+      const task = loadTask(opts.task);
+      const environment = createEnvironment(task);
       const { createSandbox } = await import('../sandbox/index.js');
       const backend = opts.backend;
       if (backend === 'cpython') {
@@ -80,7 +83,9 @@ export function register(program: Command): void {
       const sandbox = createSandbox({ backend, poolSize: 0, snapshot: false, memoryLimitMb });
       try {
         const session = await sandbox.openSession({
-          mode: opts.runtime,
+          mode: runtime.base,
+          runtime: formatRuntimeSpec(runtime),
+          taskId: task.task_id ?? basename(opts.task).replace(/\.json$/, ''),
           tools: environment.tools(),
           maxToolCalls,
           stepTimeoutMs,
@@ -96,6 +101,7 @@ export function register(program: Command): void {
             error_type: result.error_type,
             duration_ms: Math.round(result.duration_ms * 1000) / 1000,
             globals: Object.keys(result.globals),
+            runtime_message: runtimeMessageText(result.runtime_message),
           };
           process.stdout.write(`${JSON.stringify(line)}\n`);
         }

@@ -12,6 +12,7 @@ interface ExperimentFlags {
   pollS?: string;
   progress: boolean;
   printPlan: boolean;
+  plan?: string;
 }
 
 function positiveInt(text: string | undefined, flag: string): number | undefined {
@@ -32,6 +33,10 @@ export function register(program: Command): void {
       'run a whole study from a plan (tasks → runs → export → external training → runs → report); with no plan, the built-in demo on scripted policies',
     )
     .argument('[plan]', 'experiment plan (YAML); default: the built-in demo plan')
+    .option(
+      '--plan <name>',
+      'a built-in plan instead of a file: demo (default) or semantics (docs/runtimes.md)',
+    )
     .option('--out <dir>', "output root (default: the plan's 'out', runs/demo for the demo)")
     .option('--concurrency <n>', 'episodes run at once in each condition')
     .option('--limit <n>', 'first N tasks of each family in every task set (quick trials)')
@@ -59,6 +64,8 @@ export function register(program: Command): void {
         throw new InputError(`--executor expects local or slurm, got '${flags.executor}'`);
       if (flags.executor === 'local' && flags.sbatchArg.length > 0)
         throw new InputError('--sbatch-arg goes with --executor slurm');
+      if (planFile !== undefined && flags.plan !== undefined)
+        throw new InputError('give either a plan file or --plan <built-in name>, not both');
       process.exitCode = await experimentFromCli({
         executor: flags.executor,
         slurm: {
@@ -67,6 +74,7 @@ export function register(program: Command): void {
           pollMs: (positiveInt(flags.pollS, '--poll-s') ?? 10) * 1000,
         },
         planFile,
+        builtIn: flags.plan,
         out: flags.out,
         concurrency: positiveInt(flags.concurrency, '--concurrency'),
         limit: positiveInt(flags.limit, '--limit'),

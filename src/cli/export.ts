@@ -1,5 +1,6 @@
 // `alr export`: traces → fine-tuning JSONL, or Table 1 statistics of a training set (--stats).
 import type { Command } from 'commander';
+import { normalizeRuntime } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
 
 interface ExportFlags {
@@ -20,6 +21,7 @@ interface ExportFlags {
   reasoning?: string;
   stats?: boolean;
   json?: boolean;
+  matchTokens?: boolean;
 }
 
 function parseNumber(flag: string, value: string | undefined, integer: boolean): number | undefined {
@@ -60,7 +62,10 @@ export function register(program: Command): void {
     .option('--status <status>', 'keep episodes with this result status (e.g. completed)')
     .option('--solved', 'keep solved episodes only')
     .option('--min-score <x>', 'keep episodes with score ≥ x')
-    .option('--runtime <runtime>', 'keep episodes of this runtime (persistent | stateless)')
+    .option(
+      '--runtime <spec>',
+      'keep episodes of this runtime spec (persistent, stateless, persistent:ttl=2, …)',
+    )
     .option('--family <family>', 'keep episodes of this task family')
     .option('--no-dedup', 'keep examples whose message sequence repeats an earlier one')
     .option('--val-fraction <f>', 'fraction of tasks (hashed task id) written to <file>.val.jsonl', '0')
@@ -74,6 +79,10 @@ export function register(program: Command): void {
       '--reasoning <policy>',
       "reasoning models' thinking: drop (answers only) | keep (<think>…</think> before each answer, as Qwen3 renders it)",
     )
+    .option(
+      '--match-tokens',
+      'two run folders: write both exports into the --out folder, the larger subsampled by task so that their Qwen3 token totals differ by less than the longest example',
+    )
     .option('--stats', 'print Table 1 statistics of the inputs instead of exporting')
     .option('--json', 'with --stats: print JSON')
     .action(async (inputs: string[], flags: ExportFlags) => {
@@ -85,6 +94,32 @@ export function register(program: Command): void {
       }
       if (!flags.out) throw new InputError('--out <file> is required (or use --stats)');
       const { exportTraining } = await import('../training/export.js');
+      if (flags.matchTokens) {
+        const { exportTokenMatched, formatTokenMatch } = await import('../training/token-match.js');
+        if (inputs.length !== 2) throw new InputError('--match-tokens needs exactly two run folders');
+        const { report } = exportTokenMatched({
+          runDirs: [inputs[0] as string, inputs[1] as string],
+          outDir: flags.out,
+          ...(flags.compat !== undefined && {
+            compat: oneOf('--compat', flags.compat, ['reference', 'default'] as const),
+          }),
+          format: oneOf('--format', flags.format, ['messages', 'sharegpt'] as const),
+          maxTokens: parseNumber('--max-tokens', flags.maxTokens, true),
+          filters: {
+            status: flags.status,
+            solved: flags.solved,
+            minScore: parseNumber('--min-score', flags.minScore, false),
+            runtime: flags.runtime === undefined ? undefined : normalizeRuntime(flags.runtime, '--runtime'),
+            family: flags.family,
+          },
+          dedup: flags.dedup,
+          valFraction: parseNumber('--val-fraction', flags.valFraction, false),
+          seed: parseNumber('--seed', flags.seed, true),
+          transient: oneOf('--transient', flags.transient, ['keep', 'drop'] as const),
+        });
+        process.stdout.write(formatTokenMatch(report));
+        return;
+      }
       const compat = oneOf('--compat', flags.compat, ['reference', 'default'] as const) ?? 'default';
       if (compat === 'reference' && flags.maxTokens !== undefined)
         throw new InputError(
@@ -103,7 +138,7 @@ export function register(program: Command): void {
           status: flags.status,
           solved: flags.solved,
           minScore: parseNumber('--min-score', flags.minScore, false),
-          runtime: oneOf('--runtime', flags.runtime, ['persistent', 'stateless'] as const),
+          runtime: flags.runtime === undefined ? undefined : normalizeRuntime(flags.runtime, '--runtime'),
           family: flags.family,
         },
         dedup: flags.dedup,

@@ -1,5 +1,6 @@
 // `alr replay`: re-executes a run's recorded code blocks under a runtime, without a model.
 import type { Command } from 'commander';
+import { normalizeRuntime } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
 
 export function register(program: Command): void {
@@ -9,7 +10,10 @@ export function register(program: Command): void {
       "model-free counterfactual: re-run a run's recorded code under a runtime; writes replay_<runtime>.json",
     )
     .argument('<run-dir>', 'run folder (searched recursively for *.trace.json)')
-    .requiredOption('--runtime <runtime>', 'persistent | stateless')
+    .requiredOption(
+      '--runtime <spec>',
+      'any runtime spec: persistent, stateless, persistent:ttl=2, … (docs/runtimes.md)',
+    )
     .option('--backend <backend>', 'interpreter backend: pyodide | cpython')
     .option('--tasks <dir>', 'task folder, for traces that do not name their task file')
     .option('--out <file>', 'report path (default <run-dir>/replay_<runtime>.json)')
@@ -18,9 +22,7 @@ export function register(program: Command): void {
         runDir: string,
         flags: { runtime: string; backend?: 'pyodide' | 'cpython'; tasks?: string; out?: string },
       ) => {
-        if (flags.runtime !== 'persistent' && flags.runtime !== 'stateless') {
-          throw new InputError(`--runtime must be persistent or stateless, got '${flags.runtime}'`);
-        }
+        const runtime = normalizeRuntime(flags.runtime, '--runtime');
         if (flags.backend !== undefined && flags.backend !== 'pyodide' && flags.backend !== 'cpython') {
           throw new InputError(`--backend must be pyodide or cpython, got '${flags.backend}'`);
         }
@@ -31,7 +33,7 @@ export function register(program: Command): void {
         try {
           const report = await replayRun({
             runDir,
-            runtime: flags.runtime,
+            runtime,
             backend: flags.backend,
             tasksDir: flags.tasks,
             openSession: (options) => sandbox.openSession(options),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { normalizeRuntime } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
 
 interface RunFlags {
@@ -50,7 +51,10 @@ export function register(program: Command): void {
       '--model <name>',
       'model for every agent: scripted-persistent, scripted-stateless, replay:<dir>, or a served model name',
     )
-    .option('--runtime <mode>', 'persistent or stateless, for every agent')
+    .option(
+      '--runtime <spec>',
+      'runtime spec for every agent: persistent, stateless, persistent:ttl=3, stateless+summary, … (docs/runtimes.md)',
+    )
     .option('--concurrency <n>', 'episodes run at once (overrides max_concurrent_runs)')
     .option('--limit <n>', 'first N tasks of each family (the reference --max-examples)')
     .option(
@@ -85,7 +89,7 @@ export function register(program: Command): void {
         overrides: {
           outputDir: flags.out,
           model: flags.model,
-          runtime: oneOf(flags.runtime, ['persistent', 'stateless'] as const, '--runtime'),
+          runtime: flags.runtime === undefined ? undefined : normalizeRuntime(flags.runtime, '--runtime'),
           concurrency: positiveInt(flags.concurrency, '--concurrency'),
           backend: oneOf(flags.backend, ['pyodide', 'cpython'] as const, '--backend'),
           baseUrl: flags.baseUrl?.includes(',')

@@ -3,14 +3,14 @@
 // folder's identity.
 import { z } from 'zod';
 import { checkVersion, parseJsonText, parseWith, readJsonFile, writeJsonFile } from './json-file.js';
-import { runtimeModeSchema } from './runtime-mode.js';
+import { recordedRuntimeSchema, runtimeModeSchema } from './runtime-mode.js';
 
 export const RUN_JSON_VERSION = 'alr.run.v1';
 
 const runAgentSchema = z.looseObject({
   name: z.string(),
   model: z.looseObject({ name: z.string(), kind: z.string() }).optional(),
-  runtime: runtimeModeSchema,
+  runtime: recordedRuntimeSchema,
   /** Absent in folders written before it was recorded. */
   backend: z.string().optional(),
   max_turns: z.number().optional(),

@@ -5,10 +5,7 @@ export const RUNTIME_MODES = ['persistent', 'stateless'] as const;
 export const runtimeModeSchema = z.enum(RUNTIME_MODES);
 
 /**
- * A runtime as recorded in a trace or result: the mode, possibly with options after a colon
- * (`persistent:ttl=3`). Read as the mode, which is what labels and metrics group by.
+ * A runtime as recorded in a trace, result or run.json: a runtime spec (docs/runtimes.md), e.g.
+ * `persistent`, `stateless+summary` or `persistent:ttl=3`, kept whole.
  */
-export const recordedRuntimeSchema = z
-  .string()
-  .transform((spec) => spec.split(':')[0])
-  .pipe(runtimeModeSchema);
+export { runtimeNameSchema as recordedRuntimeSchema } from '../runtime/schema.js';

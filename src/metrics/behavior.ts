@@ -1,6 +1,7 @@
 // Behavioral metrics of one episode, from Python's own parse of each executed block.
 // Definitions (and why) are in docs/metrics.md; keep the two in step.
-import type { CodeAnalysis, RuntimeMode } from '../sandbox/interpreter.js';
+import { isPlainRuntime, runtimeSpecOrNull } from '../runtime/spec.js';
+import type { CodeAnalysis } from '../sandbox/interpreter.js';
 import type { StepView } from './types.js';
 
 /** Names every episode's namespace starts with (tools of all families and `json`): not agent state. */
@@ -39,8 +40,19 @@ interface AnalyzedStep {
 export function behaviorMetrics(
   steps: readonly StepView[],
   analyses: ReadonlyArray<CodeAnalysis | null>,
-  runtime: RuntimeMode | null,
+  runtime: string | null,
 ): BehaviorMetrics {
+  // Without recorded globals, what the interpreter held follows from the runtime; a spec that
+  // forgets or restarts (docs/runtimes.md) leaves it unknown.
+  const spec = runtimeSpecOrNull(runtime);
+  const assumed =
+    spec === null
+      ? null
+      : spec.base === 'stateless'
+        ? 'stateless'
+        : isPlainRuntime(spec)
+          ? 'persistent'
+          : null;
   const executed: AnalyzedStep[] = [];
   let unparsed = 0;
   // Names bound by earlier blocks: what a persistent interpreter holds when the trace lacks `globals`.
@@ -55,8 +67,8 @@ export function behaviorMetrics(
     for (const name of analysis.bound) if (!BASE_NAMES.has(name)) boundSoFar.add(name);
     let heldAfter: Set<string> | null;
     if (step.globals) heldAfter = new Set(step.globals.filter((n) => !BASE_NAMES.has(n)));
-    else if (runtime === 'persistent') heldAfter = new Set(boundSoFar);
-    else if (runtime === 'stateless') heldAfter = new Set();
+    else if (assumed === 'persistent') heldAfter = new Set(boundSoFar);
+    else if (assumed === 'stateless') heldAfter = new Set();
     else heldAfter = null;
     executed.push({ turn: step.turn, analysis, heldAfter });
   });

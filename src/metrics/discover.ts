@@ -164,13 +164,22 @@ function folderGroups(root: string): RawGroup[] {
   return groups;
 }
 
+/** The runtime a `replay_<runtime>.json` name carries (runtimeSlug wrote %XX for some characters). */
+function runtimeFromSlug(slug: string): string {
+  try {
+    return decodeURIComponent(slug);
+  } catch {
+    return slug;
+  }
+}
+
 function readReplays(runDir: string): RawGroup['replays'] {
   const found: RawGroup['replays'] = [];
   for (const name of readdirSync(runDir).sort()) {
     const m = /^replay_(.+)\.json$/.exec(name);
     if (!m) continue;
     const file = join(runDir, name);
-    found.push({ runtime: m[1] as string, file, data: readReplayReport(file) });
+    found.push({ runtime: runtimeFromSlug(m[1] as string), file, data: readReplayReport(file) });
   }
   return found;
 }

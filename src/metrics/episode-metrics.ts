@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { CodeAnalysis, RuntimeMode } from '../sandbox/interpreter.js';
+import type { CodeAnalysis } from '../sandbox/interpreter.js';
 import { behaviorMetrics } from './behavior.js';
 import type { RawEpisode } from './discover.js';
 import { runtimeFromSystemPrompts } from './labels.js';
@@ -9,7 +9,8 @@ import type { EpisodeMetrics, StepView } from './types.js';
 export interface EpisodeContext {
   condition: string;
   family: string | null;
-  runtime: RuntimeMode | null;
+  /** A runtime spec's text (docs/runtimes.md). */
+  runtime: string | null;
   /** Folder of task files, for recomputing scores of trace-only episodes. */
   tasksDir: string | null;
   /** Outcomes of `alr replay` under the episode's own runtime, by trace file name. */

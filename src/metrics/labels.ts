@@ -14,7 +14,8 @@ export function runtimeFromSystemPrompts(prompts: readonly string[] | null | und
 }
 
 export interface GroupLabels extends ConditionLabels {
-  runtimeMode: RuntimeMode | null;
+  /** The runtime spec's text (docs/runtimes.md). */
+  runtimeMode: string | null;
   model: { name: string; kind: string } | null;
 }
 
@@ -29,7 +30,7 @@ export function labelGroup(group: RawGroup): GroupLabels {
   const agentMeta = group.run?.agents.find((a) => a.name === agentName) ?? null;
   const split = SPLIT_NAME.exec(group.source);
 
-  const runtimeMode: RuntimeMode | null =
+  const runtimeMode: string | null =
     agentMeta?.runtime ??
     alrTrace?.runtime ??
     alrResult?.runtime ??

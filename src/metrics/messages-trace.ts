@@ -1,6 +1,7 @@
 // Fine-tuning JSONL lines (`{"messages": [{role, content}, …]}`, e.g. the released training traces)
 // read as traces: one step per assistant message, its code block, and the observation after it.
 // Such lines carry no tokens, scores or tool log; those metrics stay unavailable.
+import { withoutRuntimeNotice } from '../runtime/messages.js';
 import type { TraceFile } from './files.js';
 
 /** The reference's code-fence rule: three backticks, an optional tag, a newline, text up to the next fence. */
@@ -25,7 +26,7 @@ function observationOf(
 ): { success: boolean; output: string | null; error: string | null } | null {
   if (text === undefined) return null;
   try {
-    const parsed: unknown = JSON.parse(text);
+    const parsed: unknown = JSON.parse(withoutRuntimeNotice(text));
     if (typeof parsed !== 'object' || parsed === null) return null;
     const o = parsed as Record<string, unknown>;
     if (!('output' in o || 'error' in o)) return null;

@@ -20,6 +20,7 @@ import { behaviorSpec, costPerformanceSpec, renderSvg, svgToPng } from './figure
 import { renderHtml } from './html.js';
 import { displayName, renderLatex, renderMarkdown, type TableOptions } from './main-table.js';
 import { readSpec } from './spec.js';
+import { hasRuntimeSpectrum, spectrumSpec } from './spectrum-figure.js';
 
 export { compareConditions, type PairedTest, pairByTask } from './comparisons.js';
 export { type BehaviorRow, behaviorRow, type MainCell, mainCell } from './condition-stats.js';
@@ -234,6 +235,15 @@ export async function generateReport(
       spec: behaviorSpec(inputs),
     },
   ];
+  // Runtime specs beyond persistent/stateless (docs/runtimes.md) get the spectrum figure.
+  if (hasRuntimeSpectrum(inputs))
+    figures.push({
+      name: 'runtime-spectrum',
+      title: 'Across the runtime spectrum',
+      caption:
+        'NameError episode rate and mean tokens per episode for each runtime spec, ordered from most state kept to least. Color: training style.',
+      spec: spectrumSpec(inputs),
+    });
   const rendered: Array<{ title: string; caption: string; svg: string }> = [];
   for (const f of figures) {
     const svg = await renderSvg(f.spec);

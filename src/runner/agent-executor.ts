@@ -3,10 +3,12 @@
  * episodes; per episode: load the task, build its environment, open an interpreter session for the
  * agent's runtime, run the CodeAct loop, and turn the outcome into the trace and result objects.
  */
+
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildResult, buildTrace, loadPromptPack, type PromptPack, runEpisode } from '../agent/index.js';
 import { createModel, type Model } from '../models/index.js';
+import { runtimeBase } from '../runtime/spec.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createEnvironment, loadTask } from '../tasks/index.js';
 import { requestExtraBody } from './config.js';
@@ -55,7 +57,9 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
         shared ??
         createModel(llm.model, { ...httpOptions, taskId: job.task.taskId, family: job.task.family });
       const session = await sandbox.openSession({
-        mode: agent.runtime,
+        mode: runtimeBase(agent.runtime) ?? 'persistent',
+        runtime: agent.runtime,
+        taskId: job.task.taskId,
         tools: environment.tools(),
         maxToolCalls: config.max_tool_calls ?? undefined,
         ...(agent.compat === 'reference' && { outputCap: null }),

@@ -45,6 +45,7 @@ function agentSnapshot(agent: AgentConfig): Record<string, unknown> {
     max_turns: agent.max_turns,
     timeout_s: pyFloat(agent.timeout_s),
     persistent_state: agent.persistent_state,
+    runtime: agent.runtime,
     max_tool_calls: agent.max_tool_calls,
     backend: agent.backend,
     globals_message: agent.globals_message,

@@ -2,9 +2,11 @@
  * The benchmark configuration: the reference's `BenchmarkConfig` YAML, accepted unchanged, with its
  * defaults and validators, plus a few optional keys of our own (backend, compat, prompts, …).
  */
+
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { normalizeRuntime, parseRuntimeSpec, type RuntimeName, runtimeBase } from '../runtime/spec.js';
 import { InputError, validationError } from '../util/errors.js';
 
 export const FAMILY_NAMES = ['knapsack', 'navigation', 'rule_diagnosis'] as const;
@@ -95,26 +97,49 @@ const ourAgentKeys = {
   max_context_tokens: z.number().int().positive().optional(),
 };
 
-export const agentConfigSchema = z.object({
-  name: z
-    .string()
-    .min(1)
-    .regex(/^[^/\\]+$/, 'must not contain path separators')
-    .refine((name) => name !== '.' && name !== '..', 'must be a plain name'),
-  agent_type: z
-    .enum(['codeact', 'react'])
-    .default('codeact')
-    .refine((t) => t === 'codeact', {
-      message:
-        "agent_type 'react' is not supported: the reference's ReAct agent is missing from its repository, so its behavior cannot be reproduced; use 'codeact'",
-    }),
-  llm: llmConfigSchema,
-  max_turns: z.number().int().min(1).default(12),
-  timeout_s: z.number().min(1).default(300),
-  persistent_state: z.boolean().default(true),
-  max_tool_calls: z.number().int().min(1).nullable().default(null),
-  ...ourAgentKeys,
-});
+export const agentConfigSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[^/\\]+$/, 'must not contain path separators')
+      .refine((name) => name !== '.' && name !== '..', 'must be a plain name'),
+    agent_type: z
+      .enum(['codeact', 'react'])
+      .default('codeact')
+      .refine((t) => t === 'codeact', {
+        message:
+          "agent_type 'react' is not supported: the reference's ReAct agent is missing from its repository, so its behavior cannot be reproduced; use 'codeact'",
+      }),
+    llm: llmConfigSchema,
+    max_turns: z.number().int().min(1).default(12),
+    timeout_s: z.number().min(1).default(300),
+    persistent_state: z.boolean().default(true),
+    max_tool_calls: z.number().int().min(1).nullable().default(null),
+    ...ourAgentKeys,
+    /** Ours: a runtime spec (docs/runtimes.md); when given it wins over persistent_state. */
+    runtime: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        try {
+          parseRuntimeSpec(value);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      }),
+  })
+  .transform((agent) =>
+    // The base of a runtime spec decides persistent_state, so that both keys always agree.
+    agent.runtime === undefined
+      ? agent
+      : {
+          ...agent,
+          runtime: normalizeRuntime(agent.runtime),
+          persistent_state: runtimeBase(agent.runtime) === 'persistent',
+        },
+  );
 
 export const benchmarkConfigSchema = z
   .object({
@@ -197,7 +222,8 @@ export function loadBenchmarkConfig(file: string): BenchmarkConfig {
 export interface ConfigOverrides {
   outputDir?: string;
   model?: string;
-  runtime?: 'persistent' | 'stateless';
+  /** A runtime spec (already checked). */
+  runtime?: RuntimeName;
   concurrency?: number;
   backend?: 'pyodide' | 'cpython';
   /** One endpoint, or several replicas of the model. */
@@ -218,7 +244,10 @@ export function applyOverrides(config: BenchmarkConfig, o: ConfigOverrides): Ben
         ...(o.model !== undefined && { model: o.model }),
         ...(o.baseUrl !== undefined && { base_url: o.baseUrl }),
       },
-      ...(o.runtime !== undefined && { persistent_state: o.runtime === 'persistent' }),
+      ...(o.runtime !== undefined && {
+        runtime: o.runtime,
+        persistent_state: runtimeBase(o.runtime) === 'persistent',
+      }),
       ...(o.backend !== undefined && { backend: o.backend }),
       ...(o.prompts !== undefined && { prompts: o.prompts }),
       ...(o.compat !== undefined && { compat: o.compat }),
@@ -230,7 +259,8 @@ export function applyOverrides(config: BenchmarkConfig, o: ConfigOverrides): Ben
 export interface ResolvedAgent {
   config: AgentConfig;
   name: string;
-  runtime: 'persistent' | 'stateless';
+  /** The runtime spec's canonical text ('persistent' and 'stateless' for the plain bases). */
+  runtime: RuntimeName;
   backend: 'pyodide' | 'cpython';
   compat: 'default' | 'reference';
   globalsMessage: GlobalsMessageMode;
@@ -244,7 +274,7 @@ export function resolveAgent(config: BenchmarkConfig, agent: AgentConfig): Resol
   return {
     config: agent,
     name: agent.name,
-    runtime: agent.persistent_state ? 'persistent' : 'stateless',
+    runtime: agent.runtime ?? (agent.persistent_state ? 'persistent' : 'stateless'),
     backend: agent.backend ?? config.backend ?? 'pyodide',
     compat,
     globalsMessage: agent.globals_message ?? config.globals_message ?? 'persistent',

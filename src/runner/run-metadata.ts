@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { packageVersion } from '../cli/version.js';
 import { readRunJson } from '../formats/run-json.js';
+import type { RuntimeName } from '../runtime/spec.js';
 import { type BenchmarkConfig, type ResolvedAgent, requestExtraBody } from './config.js';
 import { runJsonPath, runLayout } from './layout.js';
 
@@ -44,7 +45,7 @@ export interface RunMetadata {
   agents: Array<{
     name: string;
     model: { name: string; kind: ModelKind };
-    runtime: 'persistent' | 'stateless';
+    runtime: RuntimeName;
     backend: 'pyodide' | 'cpython';
     max_turns: number;
     max_tool_calls: number | null;

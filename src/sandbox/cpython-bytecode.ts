@@ -20,6 +20,7 @@ const FILES = [
   'safe_repr.py',
   'analysis.py',
   'cpython_zygote.py',
+  'semantics.py',
 ];
 
 // Writes <name>.bin = source hash (8 bytes) + sys.hexversion (4 bytes) + marshal of the code

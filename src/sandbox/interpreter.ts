@@ -1,3 +1,4 @@
+import type { RuntimeMessage } from '../runtime/messages.js';
 import type { Tool, ToolArgs, ToolReturn } from '../tasks/tool.js';
 
 /** persistent: one namespace per episode. stateless: a fresh namespace per step (json + tools only). */
@@ -8,6 +9,10 @@ export type BackendName = 'pyodide' | 'cpython';
 
 export interface SessionOptions {
   mode: RuntimeMode;
+  /** Runtime spec beyond the plain base (docs/runtimes.md), e.g. 'persistent:ttl=3'; its base must be `mode`. */
+  runtime?: string;
+  /** Task id: seeds the restart draws of `restart=P`. */
+  taskId?: string;
   /** The episode's tools, finish included, in prompt order. */
   tools: Tool[];
   /** Per-step tool-call limit (reference `max_tool_calls`); undefined = no limit. */
@@ -53,6 +58,8 @@ export interface StepResult {
   duration_ms: number;
   tool_calls: ToolCallRecord[];
   incidents: SandboxIncident[];
+  /** Text the runtime spec adds around the observation (runtime/semantic-session.ts); absent for plain runtimes. */
+  runtime_message?: RuntimeMessage;
 }
 
 /** One episode's interpreter. */

@@ -42,6 +42,7 @@ export type ChildMessage =
   | ToolRequest
   | StepDone
   | { op: 'analysis'; results: unknown[] }
+  | { op: 'semantics_done'; answer: Record<string, unknown> }
   | { op: 'failure'; kind: 'crash' | 'memory'; detail: string };
 
 const isString = (v: unknown): v is string => typeof v === 'string';
@@ -98,6 +99,9 @@ export function parseChildMessage(line: string): ChildMessage | null {
         globals: m.globals as Array<[string, string]>,
       };
     }
+    case 'semantics_done':
+      // Checked field by field where it is used (runtime/semantic-session.ts).
+      return { op: 'semantics_done', answer: m };
     case 'analysis':
       return Array.isArray(m.results) ? { op: 'analysis', results: m.results } : null;
     case 'failure':

@@ -6,6 +6,8 @@
  * long-lived host process (see pyodide-host-pool.ts).
  */
 import { SandboxError } from '../util/errors.js';
+
+import { withRuntimeSpec } from '../runtime/open-session.js';
 import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
 import { ForkServer } from './fork-server.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
@@ -237,7 +239,7 @@ class SandboxImpl implements Sandbox {
       this.sessions.delete(session);
       await close();
     };
-    return session;
+    return withRuntimeSpec(session, options);
   }
 
   async analyzeCode(blocks: string[]): Promise<CodeAnalysis[]> {

@@ -297,6 +297,28 @@ export class Session implements InterpreterSession {
     return { ...base, success: false, output: '', error, error_type: errorType, globals: {} };
   }
 
+  // --- Runtime specs (runtime/semantic-session.ts) ---
+
+  /** Replaces the interpreter between steps, as a kernel restart does: every binding is lost. */
+  async restart(): Promise<void> {
+    if (this.closed || this.busy) throw new Error('restart needs an idle, open session');
+    this.proc?.kill();
+    this.proc = null;
+    this.clean = false;
+    await this.replaceProcess();
+  }
+
+  /** One `semantics` request (semantics.py) between steps; null when no interpreter is alive. */
+  async semantics(request: Record<string, unknown>): Promise<Record<string, unknown> | null> {
+    if (this.closed || this.busy || !this.proc?.alive) return null;
+    const answer = await this.proc.request(
+      { ...request, op: 'semantics' },
+      (m): m is { op: 'semantics_done'; answer: Record<string, unknown> } => m.op === 'semantics_done',
+      this.stepTimeoutMs,
+    );
+    return answer.answer;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,12 +1,15 @@
 // One episode of a run as the exporter, the statistics and replay see it: the trace, its result
 // file, and what can be said about it (task, runtime, agent, model) from the files that exist.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { isRuntimeName, normalizeRuntime, type RuntimeName } from '../runtime/spec.js';
 import { findTraceFiles, relativeToRoot, resultPathFor, TRACE_SUFFIX } from './trace-files.js';
 import type { ResultFile, TraceAlrBlock, TraceFile } from './trace-types.js';
 import { isRecord } from './trace-types.js';
 
-export type Runtime = 'persistent' | 'stateless';
+/** A runtime spec's canonical text (docs/runtimes.md): 'persistent', 'stateless', 'persistent:ttl=3', … */
+export type Runtime = RuntimeName;
 
 export interface RunAgentInfo {
   name: string;
@@ -82,7 +85,7 @@ function str(value: unknown): string | undefined {
 }
 
 function asRuntime(value: unknown): Runtime | null {
-  return value === 'persistent' || value === 'stateless' ? value : null;
+  return isRuntimeName(value) ? normalizeRuntime(value) : null;
 }
 
 /** Task id from a reference file name `<family>-<task_id>.trace.json` (doubled prefix). */

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readRunJson } from '../formats/run-json.js';
 import { pyJsonDumps } from '../python/json.js';
-import type { InterpreterSession, RuntimeMode, SessionOptions } from '../sandbox/interpreter.js';
+import { parseRuntimeSpec, type RuntimeName, runtimeSlug } from '../runtime/spec.js';
+import type { InterpreterSession, SessionOptions } from '../sandbox/interpreter.js';
 import type { Environment } from '../tasks/environment.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
@@ -19,7 +20,8 @@ export type OpenSession = (options: SessionOptions) => Promise<InterpreterSessio
 
 export interface ReplayOptions {
   runDir: string;
-  runtime: RuntimeMode;
+  /** Any runtime spec (docs/runtimes.md): the counterfactual runtime. */
+  runtime: RuntimeName;
   openSession: OpenSession;
   /** A fresh environment for a task file (tasks module: createEnvironment(loadTask(path))). */
   environmentFor: (taskFile: string) => Environment;
@@ -46,7 +48,7 @@ export interface EpisodeReplay {
   source: string;
   task_id: string;
   task_file: string | null;
-  recorded_runtime: RuntimeMode | null;
+  recorded_runtime: RuntimeName | null;
   steps: number;
   executed_steps: number;
   first_divergence: StepDivergence | null;
@@ -61,7 +63,7 @@ export interface EpisodeReplay {
 
 export interface ReplayReport {
   schema: 'alr.replay.v1';
-  runtime: RuntimeMode;
+  runtime: RuntimeName;
   backend: string | null;
   created_at: string;
   summary: {
@@ -164,8 +166,11 @@ export async function replayEpisode(ep: Episode, options: ReplayOptions): Promis
       : ep.trace.alr?.compat === 'reference' || !ep.trace.alr
         ? null
         : undefined;
+  const spec = parseRuntimeSpec(options.runtime);
   const session = await options.openSession({
-    mode: options.runtime,
+    mode: spec.base,
+    runtime: options.runtime,
+    taskId: ep.taskId,
     tools: env.tools(),
     maxToolCalls: maxToolCallsOf(ep),
     ...(outputCap !== undefined && { outputCap }),
@@ -181,12 +186,15 @@ export async function replayEpisode(ep: Episode, options: ReplayOptions): Promis
         continue;
       const index = report.executed_steps++;
       const result = await session.step(step.code);
-      const replayed = pyJsonDumps({
+      const observed = pyJsonDumps({
         success: result.success,
         result: result.result,
         output: result.output,
         error: result.error,
       });
+      // A restart notice precedes the observation, as in the agent loop.
+      const notice = result.runtime_message?.before;
+      const replayed = notice ? `${notice}\n\n${observed}` : observed;
       const recorded = recordedObservation(step);
       if (replayed !== recorded) {
         report.diverged_steps++;
@@ -252,7 +260,7 @@ export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
 
 /** `replay_<runtime>.json` in the run folder (or `out`). */
 export function writeReplayReport(report: ReplayReport, runDir: string, out?: string): string {
-  const path = out ?? join(runDir, `replay_${report.runtime}.json`);
+  const path = out ?? join(runDir, `replay_${runtimeSlug(report.runtime)}.json`);
   writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
 }

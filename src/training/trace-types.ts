@@ -16,7 +16,8 @@ export interface TraceAlrBlock {
   family?: string;
   seed?: number;
   task_file?: string;
-  runtime?: 'persistent' | 'stateless';
+  /** A runtime spec's canonical text (docs/runtimes.md). */
+  runtime?: string;
   agent?: string;
   model?: { name?: string; kind?: string };
   backend?: string;

@@ -58,6 +58,7 @@ for (const backend of ['pyodide', 'cpython'] as const) {
       'error_type',
       'duration_ms',
       'globals',
+      'runtime_message',
     ]);
     assert.deepEqual(
       lines.slice(0, 4).map((l) => l.step),
@@ -86,5 +87,5 @@ test('alr exec rejects bad input with a message naming the file and field', () =
   assert.match(bad.stderr, /bad\.json: field 'steps\.1'/);
   const mode = exec(['--task', task, '--runtime', 'sometimes', '--steps', steps]);
   assert.equal(mode.status, 1);
-  assert.match(mode.stderr, /--runtime must be persistent or stateless/);
+  assert.match(mode.stderr, /--runtime: invalid runtime 'sometimes': unknown base.*Grammar:/);
 });

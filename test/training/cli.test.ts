@@ -53,5 +53,5 @@ test('bad input names the file or flag at fault', () => {
   assert.match(badFormat.stderr, /--format must be one of messages, sharegpt/);
   const badRuntime = alr('replay', '.', '--runtime', 'forgetful');
   assert.equal(badRuntime.status, 1);
-  assert.match(badRuntime.stderr, /--runtime must be persistent or stateless/);
+  assert.match(badRuntime.stderr, /--runtime: invalid runtime 'forgetful'.*Grammar:/);
 });

@@ -1,5 +1,6 @@
 // What a scripted policy can know: only the messages it is sent. This module reads them into a
 // structured view (goal prompt, tool-call limit, observations and the JSON lines they printed).
+import { withoutRuntimeNotice } from '../../runtime/messages.js';
 import type { ChatMessage } from '../model.js';
 
 /** One interpreter observation as the agent loop sends it back (`{"success", "result", "output", "error"}`). */
@@ -32,7 +33,7 @@ const GLOBALS_PREFIX = 'Python interpreter globals: ';
 const LIMIT_PATTERN = /maximum number of tool calls allowed per turn is (\d+)/i;
 
 export function parseObservation(content: string): Observation | undefined {
-  const text = content.trim();
+  const text = withoutRuntimeNotice(content).trim();
   if (!text.startsWith('{')) return undefined;
   try {
     const value: unknown = JSON.parse(text);

@@ -1,5 +1,6 @@
 /** The `alr experiment` command: load a plan (or the demo), run it with Ctrl-C handling, say what happened. */
 import { readFileSync } from 'node:fs';
+import { InputError } from '../../util/errors.js';
 import { resumeCommand } from '../cli-run.js';
 import type { ExecutorFactory } from '../episode.js';
 import { handleInterrupts } from '../interrupt.js';
@@ -7,9 +8,12 @@ import { DEMO_PLAN_YAML, demoPlan } from './demo-plan.js';
 import { type LoadedPlan, loadPlan } from './plan.js';
 import { runExperiment } from './run-experiment.js';
 import type { SlurmExecutorOptions } from './slurm-executor.js';
+import { SEMANTICS_PLAN_YAML, semanticsPlan } from './semantics-plan.js';
 
 export interface CliExperimentInput {
   planFile?: string;
+  /** A built-in plan by name (`demo`, `semantics`) instead of a file. */
+  builtIn?: string;
   out?: string;
   concurrency?: number;
   limit?: number;
@@ -21,16 +25,34 @@ export interface CliExperimentInput {
   executorFactory?: ExecutorFactory;
 }
 
+const BUILT_IN_PLANS = {
+  demo: { yaml: DEMO_PLAN_YAML, plan: demoPlan },
+  semantics: { yaml: SEMANTICS_PLAN_YAML, plan: semanticsPlan },
+} as const;
+
+function builtInPlan(name = 'demo') {
+  if (!Object.hasOwn(BUILT_IN_PLANS, name))
+    throw new InputError(
+      `--plan: unknown built-in plan '${name}' (${Object.keys(BUILT_IN_PLANS).join(', ')}); give a plan file as the argument`,
+    );
+  return { name, ...BUILT_IN_PLANS[name as keyof typeof BUILT_IN_PLANS] };
+}
+
 export async function experimentFromCli(input: CliExperimentInput): Promise<number> {
+  const builtIn = builtInPlan(input.builtIn);
   if (input.printPlan) {
-    process.stdout.write(input.planFile ? readFileSync(input.planFile, 'utf8') : DEMO_PLAN_YAML);
+    process.stdout.write(input.planFile ? readFileSync(input.planFile, 'utf8') : builtIn.yaml);
     return 0;
   }
   const loaded: LoadedPlan = input.planFile
     ? loadPlan(input.planFile)
-    : { plan: demoPlan(), baseDir: process.cwd(), file: '<built-in demo plan>' };
+    : { plan: builtIn.plan(), baseDir: process.cwd(), file: `<built-in ${builtIn.name} plan>` };
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  if (!input.planFile)
+  if (!input.planFile && builtIn.name === 'semantics')
+    say(
+      'Built-in semantics plan: scripted policies (deterministic programs, not models) on 100 Easy knapsack tasks across six runtimes.',
+    );
+  else if (!input.planFile)
     say(
       'Built-in demo plan: scripted policies (deterministic programs, not models) on 100 Easy knapsack tasks.',
     );

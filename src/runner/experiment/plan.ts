@@ -3,10 +3,12 @@
  * (generate → teacher runs → export → external training → evaluation runs → report). See
  * docs/running.md, "Experiment plans", for the format.
  */
+
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { normalizeRuntime, parseRuntimeSpec, runtimeSlug } from '../../runtime/spec.js';
 import { InputError } from '../../util/errors.js';
 import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES, zodInputError } from '../config.js';
 
@@ -19,6 +21,17 @@ const name = z
   );
 const family = z.enum(FAMILY_NAMES);
 const runtime = z.enum(['persistent', 'stateless']);
+/** Any runtime spec (docs/runtimes.md), stored in its canonical spelling. */
+const runtimeSpec = z
+  .string()
+  .superRefine((value, ctx) => {
+    try {
+      parseRuntimeSpec(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  })
+  .transform((value) => normalizeRuntime(value));
 
 /** Agent settings shared by every condition (the AgentConfig keys of a benchmark config, minus name/model). */
 const agentDefaultsSchema = z
@@ -79,7 +92,11 @@ const runStageSchema = z
     kind: z.literal('run'),
     task_sets: z.array(z.string()).min(1),
     models: z.array(z.string()).min(1),
-    runtimes: z.array(runtime).min(1).default(['persistent', 'stateless']),
+    runtimes: z
+      .array(runtimeSpec)
+      .min(1)
+      .default(['persistent', 'stateless'])
+      .refine((list) => new Set(list).size === list.length, 'a runtime is listed twice'),
     families: z.array(family).min(1).optional(),
   })
   .strict();
@@ -212,5 +229,5 @@ export function planPath(loaded: Pick<LoadedPlan, 'baseDir'>, path: string): str
 
 /** The run folder name of a condition, as the paper's released benchmark names them: `{model}_{runtime}_{task set}`. */
 export function conditionName(model: string, runtime: string, taskSet: string): string {
-  return `${model}_${runtime}_${taskSet}`;
+  return `${model}_${runtimeSlug(runtime)}_${taskSet}`;
 }

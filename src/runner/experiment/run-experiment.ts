@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeConditionTable } from '../../formats/condition-table.js';
+import { isPlainRuntime, parseRuntimeSpec, type RuntimeName, runtimeBase } from '../../runtime/spec.js';
 import { generateTasks, loadSettings, parseSettings } from '../../tasks/index.js';
 import { exportTraining } from '../../training/index.js';
 import { InputError } from '../../util/errors.js';
@@ -56,7 +57,8 @@ export interface Condition {
   name: string;
   taskSet: string;
   model: string;
-  runtime: 'persistent' | 'stateless';
+  /** A runtime spec's canonical text. */
+  runtime: RuntimeName;
   runDir: string;
 }
 
@@ -133,7 +135,7 @@ export function conditionConfig(
   stage: RunStage,
   taskSet: string,
   modelKey: string,
-  runtime: 'persistent' | 'stateless',
+  runtime: RuntimeName,
 ): BenchmarkConfig {
   const { plan } = options.loaded;
   const model = plan.models[modelKey];
@@ -151,7 +153,9 @@ export function conditionConfig(
         ...agentDefaults,
         ...(prompts !== undefined && { prompts: planPath(options.loaded, prompts) }),
         name,
-        persistent_state: runtime === 'persistent',
+        persistent_state: runtimeBase(runtime) === 'persistent',
+        // Plain runtimes keep the reference's config keys only; other specs add `runtime:`.
+        ...(!isPlainRuntime(parseRuntimeSpec(runtime)) && { runtime }),
         llm: {
           ...llmDefaults,
           ...model.llm,

@@ -298,6 +298,7 @@ const PYTHON_FILES = [
   'error_text.py',
   'safe_repr.py',
   'analysis.py',
+  'semantics.py',
 ];
 
 // Wires host_core.py to this worker: a private json for the protocol, the tool bridge, and a
@@ -324,6 +325,14 @@ _host_call = _alr_host.call
 del _sys.modules["_alr_host"]
 _core_ns = _load("host_core.py")
 _core = _core_ns["HostCore"](_load, lambda text: _host_call(text), _enc, _dec, _user_json)
+
+# Runtime specs (semantics.py): loaded on the first request, which plain runtimes never make.
+_semantics_ns = None
+def _semantics_request(m):
+    global _semantics_ns
+    if _semantics_ns is None:
+        _semantics_ns = _load(_alr_semantics_path, _alr_semantics_source)
+    return _semantics_ns["handle"](m, _runtime, _runtime_ns["BUILTIN_NAMES"])
 
 def _alr_dispatch(text):
     answer = _core.handle(_dec(text))

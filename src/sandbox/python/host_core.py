@@ -49,11 +49,13 @@ class HostCore:
         hooks = load("process_hooks.py")
         self._hooks = hooks["ProcessHooks"]()
         runtime_module = load("runtime.py")
+        self._builtin_names = runtime_module["BUILTIN_NAMES"]
         self._runtime = runtime_module["Runtime"](
             host_call, encode, decode, load("error_text.py"), load("safe_repr.py")
         )
         self._snapshot = runtime_module["ProcessSnapshot"]()
         self._analysis = None  # loaded on the first analysis request (only the analysis process)
+        self._semantics = None  # runtime specs (semantics.py): loaded on the first request
 
     def handle(self, message):
         """The answer to one request, or None for a request this core does not know."""
@@ -79,6 +81,10 @@ class HostCore:
             if self._analysis is None:
                 self._analysis = self._load("analysis.py")
             return {"op": "analysis", "results": self._analysis["analyze_blocks"](message["blocks"])}
+        if op == "semantics":
+            if self._semantics is None:
+                self._semantics = self._load("semantics.py")
+            return self._semantics["handle"](message, self._runtime, self._builtin_names)
         return None
 
 

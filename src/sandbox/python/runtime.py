@@ -327,6 +327,8 @@ class Runtime:
                         raise
         else:
             self.graveyard.append(namespace)
+        if getattr(self, "track_namespace", False):  # set and read by semantics.py (runtime specs)
+            self.last_namespace = namespace
         return {
             "success": success,
             "output": buffer.text(),

@@ -1,0 +1,7 @@
+// The zod schema of a runtime name in files the toolkit reads (traces, results, run.json).
+import { z } from 'zod';
+import { isRuntimeName, RUNTIME_GRAMMAR } from './spec.js';
+
+export const runtimeNameSchema = z
+  .string()
+  .refine(isRuntimeName, { message: `not a runtime spec (${RUNTIME_GRAMMAR})` });
