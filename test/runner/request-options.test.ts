@@ -34,9 +34,9 @@ describe('request options', () => {
   it('a thinking switch that contradicts extra_body is an error naming the field', () => {
     assert.throws(
       () => config('{model: m, thinking: on, extra_body: {chat_template_kwargs: {enable_thinking: false}}}'),
-      (err: unknown) => err instanceof InputError && err.field === 'agents.0.llm.thinking',
+      (err: unknown) => err instanceof InputError && err.field === 'agents[0].llm.thinking',
     );
-    assert.throws(() => config('{model: m, thinking: maybe}'), /agents\.0\.llm\.thinking/);
+    assert.throws(() => config('{model: m, thinking: maybe}'), /agents\[0\]\.llm\.thinking/);
     assert.throws(() => config('{model: m}', '    max_context_tokens: 0\n'), /max_context_tokens/);
   });
 
