@@ -5,9 +5,8 @@
  * process; a pyodide interpreter is a worker thread with its own Pyodide instance in a shared,
  * long-lived host process (see pyodide-host-pool.ts).
  */
-import { SandboxError } from '../util/errors.js';
-
 import { withRuntimeSpec } from '../runtime/open-session.js';
+import { SandboxError } from '../util/errors.js';
 import { DEFAULT_MEMORY_LIMIT_MB } from './defaults.js';
 import { ForkServer } from './fork-server.js';
 import type { BackendName, CodeAnalysis, InterpreterSession, SessionOptions } from './interpreter.js';
@@ -106,8 +105,7 @@ class SandboxImpl implements Sandbox {
     // cpython: a stateless step always runs in a process no earlier step touched (a process-wide
     // trap such as an audit hook cannot be undone in place); with the fork server that costs a fork.
     // pyodide: on request, since a fresh instance costs hundreds of milliseconds of CPU.
-    this.freshStatelessSteps =
-      this.backend === 'cpython' || (options.freshStatelessSteps ?? false);
+    this.freshStatelessSteps = this.backend === 'cpython' || (options.freshStatelessSteps ?? false);
     this.forkServer =
       this.backend === 'cpython' &&
       (options.forkServer ?? process.env.ALR_CPYTHON_FORK_SERVER !== '0') &&

@@ -7,8 +7,8 @@ import { handleInterrupts } from '../interrupt.js';
 import { DEMO_PLAN_YAML, demoPlan } from './demo-plan.js';
 import { type LoadedPlan, loadPlan } from './plan.js';
 import { runExperiment } from './run-experiment.js';
-import type { SlurmExecutorOptions } from './slurm-executor.js';
 import { SEMANTICS_PLAN_YAML, semanticsPlan } from './semantics-plan.js';
+import type { SlurmExecutorOptions } from './slurm-executor.js';
 
 export interface CliExperimentInput {
   planFile?: string;
