@@ -68,7 +68,7 @@ describe('reference files and newer fields', () => {
     for (const f of files) assert.equal(readTraceFile(join(root, f)).alr, undefined, f);
   });
 
-  it('passes optional fields it does not know: reasoning text, a new stop reason, a runtime spec', () => {
+  it('keeps a runtime spec whole and passes optional fields it does not know', () => {
     const trace = JSON.parse(readFileSync(`${episode}.trace.json`, 'utf8'));
     trace.alr.runtime = 'persistent:ttl=3';
     trace.alr.stop_reason = 'context_exceeded';
@@ -77,9 +77,11 @@ describe('reference files and newer fields', () => {
     step.data.reasoning = 'I keep the ids in a variable.';
     step.data.runtime_message = 'names older than 3 steps were dropped';
     const parsed = parseTrace(trace, 'newer.trace.json');
-    assert.equal(parsed.alr?.runtime, 'persistent', 'the mode of the runtime spec');
+    assert.equal(parsed.alr?.runtime, 'persistent:ttl=3', 'the whole runtime spec');
     assert.equal(parsed.alr?.stop_reason, 'context_exceeded');
     assert.equal(parsed.alr?.runtime_spec, 'persistent:ttl=3');
+    trace.alr.runtime = 'persistent:ttl=x';
+    assert.throws(() => parseTrace(trace, 'bad.trace.json'), /bad\.trace\.json/);
   });
 });
 

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { readConditionTable } from '../../src/formats/condition-table.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { subsampleByTask } from '../../src/training/token-match.js';
 import { cliPath } from '../helpers/paths.js';
@@ -44,7 +45,7 @@ before(() => {
 });
 
 test('the semantics plan runs 12 conditions and its report shows all six runtimes', () => {
-  const conditions = JSON.parse(readFileSync(join(out, 'eval', 'conditions.json'), 'utf8')) as unknown[];
+  const { conditions } = readConditionTable(join(out, 'eval', 'conditions.json'));
   assert.equal(conditions.length, 12);
   const table = readFileSync(join(out, 'report', 'table.md'), 'utf8');
   const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
