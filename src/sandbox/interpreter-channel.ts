@@ -32,3 +32,42 @@ export interface InterpreterChannel {
    */
   whenIdle?(timeoutMs: number): Promise<boolean>;
 }
+
+/**
+ * Sends one request over a channel and waits for the first reply accepted by `match`. A failure
+ * report, the interpreter's end or the timeout (which kills it) rejects.
+ */
+export function requestReply<T extends ChildMessage>(
+  channel: Pick<InterpreterChannel, 'onMessage' | 'onExit' | 'send' | 'kill'>,
+  message: unknown,
+  match: (m: ChildMessage) => m is T,
+  timeoutMs: number,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      channel.kill();
+      reject(new Error(`the interpreter did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const stopExit = channel.onExit((reason) => {
+      cleanup();
+      reject(new Error(`the interpreter stopped: ${reason}`));
+    });
+    const cleanup = () => {
+      clearTimeout(timer);
+      stopExit();
+      channel.onMessage(null);
+    };
+    channel.onMessage((m) => {
+      if (match(m)) {
+        cleanup();
+        resolve(m);
+      } else if (m.op === 'failure') {
+        cleanup();
+        channel.kill();
+        reject(new Error(`the interpreter failed: ${m.detail}`));
+      }
+    });
+    channel.send(message);
+  });
+}

@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { START_TIMEOUT_MS } from './defaults.js';
+import { requestReply } from './interpreter-channel.js';
 import type { LaunchSpec } from './isolation.js';
 import { type LaunchedProcess, launchProcess, type ProcessEnd } from './launcher.js';
 import { ProcessTreeMemory } from './memory.js';
@@ -163,32 +164,6 @@ export class InterpreterProcess {
     match: (m: ChildMessage) => m is T,
     timeoutMs: number,
   ): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        this.kill();
-        reject(new Error(`the interpreter did not answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const stopExit = this.onExit((reason) => {
-        cleanup();
-        reject(new Error(`the interpreter stopped: ${reason}`));
-      });
-      const cleanup = () => {
-        clearTimeout(timer);
-        stopExit();
-        this.listener = null;
-      };
-      this.listener = (m) => {
-        if (match(m)) {
-          cleanup();
-          resolve(m);
-        } else if (m.op === 'failure') {
-          cleanup();
-          this.kill();
-          reject(new Error(`the interpreter failed: ${m.detail}`));
-        }
-      };
-      this.send(message);
-    });
+    return requestReply(this, message, match, timeoutMs);
   }
 }
