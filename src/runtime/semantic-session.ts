@@ -62,10 +62,6 @@ export class SemanticSession implements InterpreterSession {
       this.lastUsed.clear();
       message.before = RESTART_NOTICE;
     }
-    // A stateless interpreter drops a step's namespace when the step ends; the summary needs it kept
-    // (asked before every step, so that a replaced interpreter is asked too).
-    if (summary && this.spec.base === 'stateless')
-      await this.inner.semantics({ action: 'track' }).catch(() => null);
     const result = await this.inner.step(code);
     if (ttl !== null || keep !== null || summary) await this.afterStep(code, result, message);
     result.runtime_message = message;

@@ -192,6 +192,16 @@ export function runtimeSpecOrNull(name: string | null | undefined): RuntimeSpec 
 }
 
 /** Whether a value names a runtime (any valid spec). */
+/**
+ * Whether a stateless interpreter must keep each step's namespace until the next step starts, so
+ * that the step can be summarized (`stateless+summary`). Told to every interpreter of the session
+ * when it is set up, so a replaced interpreter keeps it too.
+ */
+export function keepsStepNamespace(name: string | null | undefined): boolean {
+  const spec = runtimeSpecOrNull(name);
+  return spec !== null && spec.base === 'stateless' && spec.summary;
+}
+
 export function isRuntimeName(value: unknown): value is RuntimeName {
   return typeof value === 'string' && runtimeBase(value) !== null;
 }

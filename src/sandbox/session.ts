@@ -5,6 +5,8 @@
  * is reported with a clear error, and the next step runs in a fresh process. The interpreter is
  * anything that speaks the protocol (InterpreterChannel): a process, or a pyodide host's worker.
  */
+
+import { keepsStepNamespace } from '../runtime/spec.js';
 import {
   DEFAULT_MEMORY_LIMIT_MB,
   DEFAULT_OUTPUT_CAP,
@@ -93,6 +95,7 @@ export class Session implements InterpreterSession {
         mode: this.mode,
         outputCap: this.outputCap,
         tools: this.options.tools.map((t) => ({ name: t.name, doc: t.doc })),
+        keepStepNamespace: keepsStepNamespace(this.options.runtime),
       },
       (m): m is { op: 'initialized' } => m.op === 'initialized',
       30_000,

@@ -110,6 +110,18 @@ test('stateless+summary names q and its value; the interpreter keeps nothing', (
   assert.equal(lines[1]?.error_type, 'NameError');
 });
 
+test('stateless+summary describes every step, also when each step runs in a fresh interpreter', () => {
+  const lines = exec('stateless+summary', ['q = 41', 'r = 5', 's = 6']);
+  assert.deepEqual(
+    lines.map((l) => /- (\w) \(int\) = (\d+)/.exec(l.runtime_message ?? '')?.slice(1)),
+    [
+      ['q', '41'],
+      ['r', '5'],
+      ['s', '6'],
+    ],
+  );
+});
+
 test('the summary never calls model-defined dunders and caps long values', () => {
   const lines = exec('stateless+summary', [
     'class Loud:\n    def __repr__(self):\n        raise SystemExit(3)\n    def __getattr__(self, n):\n        raise SystemExit(4)\nloud = Loud()\nlong = "a" * 100000\nnested = []\nfor _ in range(50000):\n    nested = [nested]',

@@ -64,6 +64,9 @@ class HostCore:
             # From the first session on, model code may run: no more audit hooks after this.
             self._hooks.refuse_audit_hooks()
             self._runtime.configure(message["mode"], message["tools"], message.get("outputCap"), self._user_json)
+            # stateless+summary: each step's namespace is kept until the next step, to be described.
+            self._runtime.track_namespace = message.get("keepStepNamespace") is True
+            self._runtime.last_namespace = None
             return {"op": "initialized"}
         if op == "step":
             # What earlier steps left is released first: that can run model __del__ methods,

@@ -212,6 +212,8 @@ class Runtime:
         self._bounded_repr = safe_repr["bounded_repr"]
         self._budget = safe_repr["Budget"]
         self.mode = "persistent"
+        self.track_namespace = False
+        self.last_namespace = None
         self.output_cap = None
         self.base = None
         self.namespace = None
@@ -327,7 +329,7 @@ class Runtime:
                         raise
         else:
             self.graveyard.append(namespace)
-        if getattr(self, "track_namespace", False):  # set and read by semantics.py (runtime specs)
+        if self.track_namespace:  # stateless+summary (host_core.py); read by semantics.py
             self.last_namespace = namespace
         return {
             "success": success,

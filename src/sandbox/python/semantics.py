@@ -132,7 +132,7 @@ def _names_in_code(code):
 
 def inspect(runtime, code, builtin_names):
     persistent = runtime.mode == "persistent"
-    namespace = runtime.namespace if persistent else getattr(runtime, "last_namespace", None)
+    namespace = runtime.namespace if persistent else runtime.last_namespace
     if namespace is None:
         namespace = {}
     bindings = []
@@ -166,19 +166,9 @@ def forget(runtime, names):
     return {"op": "semantics_done", "forgotten": forgotten}
 
 
-def track(runtime):
-    # A stateless step's namespace is dropped when the step ends; keep the next one for inspect().
-    # Only asked for by specs that summarize a stateless step, so plain runtimes keep nothing.
-    runtime.track_namespace = True
-    runtime.last_namespace = None
-    return {"op": "semantics_done", "tracking": True}
-
-
 def handle(message, runtime, builtin_names):
-    """One `semantics` request: {"action": "track"}, {"action": "inspect", "code": …} or {"action": "forget", "names": […]}."""
+    """One `semantics` request: {"action": "inspect", "code": …} or {"action": "forget", "names": […]}."""
     action = message.get("action")
-    if action == "track":
-        return track(runtime)
     if action == "inspect":
         code = message.get("code")
         return inspect(runtime, code if type(code) is str else "", builtin_names)
