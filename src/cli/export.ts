@@ -94,45 +94,10 @@ export function register(program: Command): void {
       }
       if (!flags.out) throw new InputError('--out <file> is required (or use --stats)');
       const { exportTraining } = await import('../training/export.js');
-      if (flags.matchTokens) {
-        const { exportTokenMatched, formatTokenMatch } = await import('../training/token-match.js');
-        if (inputs.length !== 2) throw new InputError('--match-tokens needs exactly two run folders');
-        const { report } = exportTokenMatched({
-          runDirs: [inputs[0] as string, inputs[1] as string],
-          outDir: flags.out,
-          ...(flags.compat !== undefined && {
-            compat: oneOf('--compat', flags.compat, ['reference', 'default'] as const),
-          }),
-          format: oneOf('--format', flags.format, ['messages', 'sharegpt'] as const),
-          maxTokens: parseNumber('--max-tokens', flags.maxTokens, true),
-          filters: {
-            status: flags.status,
-            solved: flags.solved,
-            minScore: parseNumber('--min-score', flags.minScore, false),
-            runtime: flags.runtime === undefined ? undefined : normalizeRuntime(flags.runtime, '--runtime'),
-            family: flags.family,
-          },
-          dedup: flags.dedup,
-          valFraction: parseNumber('--val-fraction', flags.valFraction, false),
-          seed: parseNumber('--seed', flags.seed, true),
-          transient: oneOf('--transient', flags.transient, ['keep', 'drop'] as const),
-        });
-        process.stdout.write(formatTokenMatch(report));
-        return;
-      }
-      const compat = oneOf('--compat', flags.compat, ['reference', 'default'] as const) ?? 'default';
-      if (compat === 'reference' && flags.maxTokens !== undefined)
-        throw new InputError(
-          '--max-tokens applies to the default export; use --max-seq-length with --compat reference',
-        );
-      if (compat !== 'reference' && flags.maxSeqLength !== undefined)
-        throw new InputError('--max-seq-length applies to --compat reference; use --max-tokens');
-      const outcome = exportTraining({
-        runDirs: inputs,
-        out: flags.out,
-        compat,
+      const compatFlag = oneOf('--compat', flags.compat, ['reference', 'default'] as const);
+      // What both export paths take from the flags.
+      const common = {
         format: oneOf('--format', flags.format, ['messages', 'sharegpt'] as const),
-        maxSeqLength: parseNumber('--max-seq-length', flags.maxSeqLength, true),
         maxTokens: parseNumber('--max-tokens', flags.maxTokens, true),
         filters: {
           status: flags.status,
@@ -142,10 +107,37 @@ export function register(program: Command): void {
           family: flags.family,
         },
         dedup: flags.dedup,
-        valFraction: compat === 'reference' ? 0 : parseNumber('--val-fraction', flags.valFraction, false),
         seed: parseNumber('--seed', flags.seed, true),
         transient: oneOf('--transient', flags.transient, ['keep', 'drop'] as const),
         reasoning: oneOf('--reasoning', flags.reasoning, ['drop', 'keep'] as const),
+      };
+      if (flags.matchTokens) {
+        const { exportTokenMatched, formatTokenMatch } = await import('../training/token-match.js');
+        if (inputs.length !== 2) throw new InputError('--match-tokens needs exactly two run folders');
+        const { report } = exportTokenMatched({
+          ...common,
+          runDirs: [inputs[0] as string, inputs[1] as string],
+          outDir: flags.out,
+          ...(compatFlag !== undefined && { compat: compatFlag }),
+          valFraction: parseNumber('--val-fraction', flags.valFraction, false),
+        });
+        process.stdout.write(formatTokenMatch(report));
+        return;
+      }
+      const compat = compatFlag ?? 'default';
+      if (compat === 'reference' && flags.maxTokens !== undefined)
+        throw new InputError(
+          '--max-tokens applies to the default export; use --max-seq-length with --compat reference',
+        );
+      if (compat !== 'reference' && flags.maxSeqLength !== undefined)
+        throw new InputError('--max-seq-length applies to --compat reference; use --max-tokens');
+      const outcome = exportTraining({
+        ...common,
+        runDirs: inputs,
+        out: flags.out,
+        compat,
+        maxSeqLength: parseNumber('--max-seq-length', flags.maxSeqLength, true),
+        valFraction: compat === 'reference' ? 0 : parseNumber('--val-fraction', flags.valFraction, false),
       });
       for (const s of outcome.skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
       const parts = [`${outcome.train} training examples`];

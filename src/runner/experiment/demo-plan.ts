@@ -6,14 +6,9 @@
 import { parsePlan } from './plan.js';
 
 // The generator settings are the reference's `easy_100` task config (Easy knapsack parameters,
-// seed_start 123456789), restricted to the knapsack family.
-export const DEMO_PLAN_YAML = `# Built-in demo: the 2x2 (policy style x runtime) design played by scripted policies.
-# Scripted policies are deterministic programs, not models: results show the pipeline, not a model's skill.
-name: demo
-description: Scripted policies (persistent-style and stateless-style) on 100 Easy knapsack tasks, in both runtimes.
-out: runs/demo
-concurrency: 2
-defaults:
+// seed_start 123456789), restricted to the knapsack family. Shared with the semantics plan, so that
+// the plain-runtime conditions of both plans play the same tasks.
+export const SCRIPTED_EASY_KNAPSACK = `defaults:
   max_turns: 40
   max_tool_calls: 25
   timeout_s: 300
@@ -38,7 +33,15 @@ models:
     model: scripted-persistent
   scripted-stateless:
     model: scripted-stateless
-stages:
+`;
+
+export const DEMO_PLAN_YAML = `# Built-in demo: the 2x2 (policy style x runtime) design played by scripted policies.
+# Scripted policies are deterministic programs, not models: results show the pipeline, not a model's skill.
+name: demo
+description: Scripted policies (persistent-style and stateless-style) on 100 Easy knapsack tasks, in both runtimes.
+out: runs/demo
+concurrency: 2
+${SCRIPTED_EASY_KNAPSACK}stages:
   - name: eval
     kind: run
     task_sets: [easy]

@@ -182,6 +182,18 @@ function conditionsOf(out: string, stage: RunStage): Condition[] {
 }
 
 /** The stage's conditions as one Slurm job array (paths made absolute: jobs may start elsewhere). */
+/** A condition's benchmark config, with its task set generated first when needed. */
+function preparedConfig(
+  options: ExperimentOptions,
+  out: string,
+  stage: RunStage,
+  condition: Condition,
+  prepared: Set<string>,
+) {
+  prepareTaskSet(options, out, condition.taskSet, prepared);
+  return conditionConfig(options, out, stage, condition.taskSet, condition.model, condition.runtime);
+}
+
 async function runStageSlurm(
   options: ExperimentOptions,
   out: string,
@@ -191,15 +203,7 @@ async function runStageSlurm(
   const { plan } = options.loaded;
   const conditions = conditionsOf(out, stage);
   const jobs: SlurmCondition[] = conditions.map((condition) => {
-    prepareTaskSet(options, out, condition.taskSet, prepared);
-    const config = conditionConfig(
-      options,
-      out,
-      stage,
-      condition.taskSet,
-      condition.model,
-      condition.runtime,
-    );
+    const config = preparedConfig(options, out, stage, condition, prepared);
     return {
       name: condition.name,
       config: {
@@ -241,15 +245,7 @@ async function runStage(
       interrupted = true;
       break;
     }
-    prepareTaskSet(options, out, condition.taskSet, prepared);
-    const config = conditionConfig(
-      options,
-      out,
-      stage,
-      condition.taskSet,
-      condition.model,
-      condition.runtime,
-    );
+    const config = preparedConfig(options, out, stage, condition, prepared);
     const progress = new ProgressReporter(options.progress ? process.stderr : null);
     progress.label = `[${stage.name} ${i + 1}/${conditions.length} ${condition.name}]`;
     progress.start();
