@@ -4,6 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { START_TIMEOUT_MS } from './defaults.js';
+import { ExitNotice } from './exit-notice.js';
 import { requestReply } from './interpreter-channel.js';
 import type { LaunchSpec } from './isolation.js';
 import { type LaunchedProcess, launchProcess, type ProcessEnd } from './launcher.js';
@@ -12,8 +13,7 @@ import { type ChildMessage, parseChildMessage } from './protocol.js';
 
 export class InterpreterProcess {
   private listener: ((message: ChildMessage) => void) | null = null;
-  private exitListeners: Array<(reason: string) => void> = [];
-  private exitReason: string | null = null;
+  private readonly exit = new ExitNotice();
   private memory: ProcessTreeMemory | undefined;
   python = '';
   /** pyodide: whether the interpreter started from the memory snapshot. */
@@ -80,7 +80,7 @@ export class InterpreterProcess {
     // A reset connection is the process dying; the launcher's exit report says how.
     lines.on('error', () => {});
     lines.on('line', (line) => {
-      if (this.exitReason !== null || !line.trim()) return;
+      if (this.exit.ended || !line.trim()) return;
       const message = parseChildMessage(line);
       if (!message) {
         this.finish(`the interpreter sent a malformed message (${JSON.stringify(line.slice(0, 80))})`);
@@ -101,16 +101,14 @@ export class InterpreterProcess {
   }
 
   private finish(reason: string): void {
-    if (this.exitReason !== null) return;
-    this.exitReason = reason;
-    this.kill();
-    this.spec.cleanup();
-    for (const listener of this.exitListeners) listener(reason);
-    this.exitListeners = [];
+    this.exit.end(reason, () => {
+      this.kill();
+      this.spec.cleanup();
+    });
   }
 
   get alive(): boolean {
-    return this.exitReason === null;
+    return !this.exit.ended;
   }
 
   get pid(): number | undefined {
@@ -126,18 +124,11 @@ export class InterpreterProcess {
   }
 
   onExit(listener: (reason: string) => void): () => void {
-    if (this.exitReason !== null) {
-      listener(this.exitReason);
-      return () => {};
-    }
-    this.exitListeners.push(listener);
-    return () => {
-      this.exitListeners = this.exitListeners.filter((l) => l !== listener);
-    };
+    return this.exit.listen(listener);
   }
 
   send(message: unknown): void {
-    if (this.exitReason !== null || this.child.stream.destroyed) return;
+    if (this.exit.ended || this.child.stream.destroyed) return;
     this.child.stream.write(`${JSON.stringify(message)}\n`);
   }
 
@@ -150,7 +141,7 @@ export class InterpreterProcess {
   /** Ends the process tree (bubblewrap takes its sandbox down with it). */
   kill(): void {
     this.child.kill();
-    if (this.exitReason === null) this.finish('killed by the harness');
+    this.finish('killed by the harness');
   }
 
   /** Lets the harness exit while this process idles (used by the shared analysis process). */

@@ -6,6 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { MEMORY_POLL_MS, START_TIMEOUT_MS } from './defaults.js';
+import { ExitNotice } from './exit-notice.js';
 import { type InterpreterChannel, requestReply } from './interpreter-channel.js';
 import type { LaunchSpec } from './isolation.js';
 import { type LaunchedProcess, launchProcess, type ProcessEnd } from './launcher.js';
@@ -18,8 +19,7 @@ const HOST_BASE_MB = 256;
 export class PyodideHostConnection {
   private readonly workers = new Map<number, PyodideWorker>();
   private nextSid = 1;
-  private exitReason: string | null = null;
-  private readonly exitListeners: Array<(reason: string) => void> = [];
+  private readonly exit = new ExitNotice();
   private readonly memory: ProcessTreeMemory;
   private memoryTimer: NodeJS.Timeout | undefined;
 
@@ -61,7 +61,7 @@ export class PyodideHostConnection {
     const lines = createInterface({ input: this.child.stream, crlfDelay: Infinity });
     lines.on('error', () => {});
     lines.on('line', (line) => {
-      if (this.exitReason !== null || !line) return;
+      if (this.exit.ended || !line) return;
       const tab = line.indexOf('\t');
       const sid = tab > 0 && tab <= 12 ? Number(line.slice(0, tab)) : Number.NaN;
       if (!Number.isSafeInteger(sid) || sid < 0) {
@@ -104,22 +104,20 @@ export class PyodideHostConnection {
   }
 
   private finish(reason: string): void {
-    if (this.exitReason !== null) return;
-    this.exitReason = reason;
-    clearInterval(this.memoryTimer);
-    this.child.kill();
-    for (const worker of [...this.workers.values()]) worker.finish(reason);
-    this.workers.clear();
-    for (const listener of this.exitListeners.splice(0)) listener(reason);
+    this.exit.end(reason, () => {
+      clearInterval(this.memoryTimer);
+      this.child.kill();
+      for (const worker of [...this.workers.values()]) worker.finish(reason);
+      this.workers.clear();
+    });
   }
 
   onExit(listener: (reason: string) => void): void {
-    if (this.exitReason !== null) listener(this.exitReason);
-    else this.exitListeners.push(listener);
+    this.exit.listen(listener);
   }
 
   get alive(): boolean {
-    return this.exitReason === null;
+    return !this.exit.ended;
   }
 
   get pid(): number {
@@ -133,8 +131,7 @@ export class PyodideHostConnection {
 
   /** Opens a session: a worker thread with a fresh Pyodide instance, resolved once Python is ready. */
   open(memoryLimitMb: number): Promise<PyodideWorker> {
-    if (this.exitReason !== null)
-      return Promise.reject(new Error(`the pyodide host stopped: ${this.exitReason}`));
+    if (this.exit.ended) return Promise.reject(new Error(`the pyodide host stopped: ${this.exit.reason}`));
     const sid = this.nextSid++;
     const worker = new PyodideWorker(this, sid, memoryLimitMb);
     this.workers.set(sid, worker);
@@ -162,7 +159,7 @@ export class PyodideHostConnection {
   }
 
   send(sid: number, message: object): void {
-    if (this.exitReason !== null || this.child.stream.destroyed) return;
+    if (this.exit.ended || this.child.stream.destroyed) return;
     this.child.stream.write(`${JSON.stringify({ ...message, sid })}\n`);
   }
 
@@ -212,9 +209,8 @@ export class PyodideWorker implements InterpreterChannel {
   /** False from a request until the worker reports that everything it left behind has run. */
   idle = true;
   private listener: ((message: ChildMessage) => void) | null = null;
-  private exitListeners: Array<(reason: string) => void> = [];
   private idleWaiters: Array<() => void> = [];
-  private exitReason: string | null = null;
+  private readonly exit = new ExitNotice();
   /** Set when the worker ended because of memory: the next step reports a memory incident. */
   exitedForMemory = false;
 
@@ -225,7 +221,7 @@ export class PyodideWorker implements InterpreterChannel {
   ) {}
 
   get alive(): boolean {
-    return this.exitReason === null;
+    return !this.exit.ended;
   }
 
   get isolation(): 'bubblewrap' | 'none' {
@@ -238,7 +234,7 @@ export class PyodideWorker implements InterpreterChannel {
   }
 
   deliver(message: ChildMessage): void {
-    if (this.exitReason === null) this.listener?.(message);
+    if (!this.exit.ended) this.listener?.(message);
   }
 
   markIdle(): void {
@@ -247,12 +243,11 @@ export class PyodideWorker implements InterpreterChannel {
   }
 
   finish(reason: string, memory = false): void {
-    if (this.exitReason !== null) return;
-    this.exitReason = reason;
-    this.exitedForMemory = memory;
-    this.host.forget(this.sid);
-    this.markIdle();
-    for (const listener of this.exitListeners.splice(0)) listener(reason);
+    this.exit.end(reason, () => {
+      this.exitedForMemory = memory;
+      this.host.forget(this.sid);
+      this.markIdle();
+    });
   }
 
   onMessage(listener: ((message: ChildMessage) => void) | null): void {
@@ -260,18 +255,11 @@ export class PyodideWorker implements InterpreterChannel {
   }
 
   onExit(listener: (reason: string) => void): () => void {
-    if (this.exitReason !== null) {
-      listener(this.exitReason);
-      return () => {};
-    }
-    this.exitListeners.push(listener);
-    return () => {
-      this.exitListeners = this.exitListeners.filter((l) => l !== listener);
-    };
+    return this.exit.listen(listener);
   }
 
   send(message: unknown): void {
-    if (this.exitReason !== null || typeof message !== 'object' || message === null) return;
+    if (this.exit.ended || typeof message !== 'object' || message === null) return;
     const op = (message as { op?: unknown }).op;
     if (op !== 'interrupt' && op !== 'tool_result') this.idle = false;
     this.host.send(this.sid, message);
