@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from '../src/cli/bench.js';
+import { demoPlan } from '../src/experiment/demo-plan.js';
+import { runExperiment } from '../src/experiment/run-experiment.js';
 import { agentExecutorFactory } from '../src/runner/agent-executor.js';
-import { demoPlan } from '../src/runner/experiment/demo-plan.js';
-import { runExperiment } from '../src/runner/experiment/run-experiment.js';
 
 export async function run(options: BenchOptions): Promise<unknown> {
   const tasks = Number(options.settings.tasks ?? (options.quick ? 5 : 25));

@@ -1,4 +1,4 @@
-import { demoPlan } from '../../src/runner/experiment/demo-plan.js';
+import { demoPlan } from '../../src/experiment/demo-plan.js';
 import { generateTasks, parseSettings } from '../../src/tasks/index.js';
 
 /** Generates `perFamily` Easy tasks of each family into `outDir` (the demo plan's generator settings). */

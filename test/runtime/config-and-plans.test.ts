@@ -2,10 +2,10 @@
 // `--runtime` override, plans' `runtimes:` lists and the built-in semantics plan.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { conditionName, parsePlan } from '../../src/experiment/plan.js';
+import { semanticsPlan } from '../../src/experiment/semantics-plan.js';
 import { applyOverrides, parseBenchmarkConfig, resolveAgent } from '../../src/runner/config.js';
 import { configYaml } from '../../src/runner/config-snapshot.js';
-import { conditionName, parsePlan } from '../../src/runner/experiment/plan.js';
-import { semanticsPlan } from '../../src/runner/experiment/semantics-plan.js';
 import { runtimeSlug } from '../../src/runtime/spec.js';
 
 const config = (agentExtra: string) =>

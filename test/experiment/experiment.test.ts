@@ -3,19 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { conditionRow, formatConditionTable, hadNameError } from '../../src/experiment/condition-table.js';
+import { demoPlan } from '../../src/experiment/demo-plan.js';
+import { loadPlan, parsePlan } from '../../src/experiment/plan.js';
+import { conditionConfig, runExperiment } from '../../src/experiment/run-experiment.js';
 import { readConditionTable } from '../../src/formats/condition-table.js';
 import { type Condition, computeMetrics } from '../../src/metrics/index.js';
 import { pyFloat } from '../../src/python/json.js';
 import { mainCell } from '../../src/report/condition-stats.js';
 import type { AgentExecutor, EpisodeJob, ExecutorFactory } from '../../src/runner/episode.js';
-import {
-  conditionRow,
-  formatConditionTable,
-  hadNameError,
-} from '../../src/runner/experiment/condition-table.js';
-import { demoPlan } from '../../src/runner/experiment/demo-plan.js';
-import { loadPlan, parsePlan } from '../../src/runner/experiment/plan.js';
-import { conditionConfig, runExperiment } from '../../src/runner/experiment/run-experiment.js';
 import { InputError } from '../../src/util/errors.js';
 import { referenceFixtures, testData } from '../helpers/paths.js';
 

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { normalizeRuntime, parseRuntimeSpec, runtimeSlug } from '../../runtime/spec.js';
-import { InputError } from '../../util/errors.js';
-import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES, zodInputError } from '../config.js';
+import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES, zodInputError } from '../runner/config.js';
+import { normalizeRuntime, parseRuntimeSpec, runtimeSlug } from '../runtime/spec.js';
+import { InputError } from '../util/errors.js';
 
 const name = z
   .string()

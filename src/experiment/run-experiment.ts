@@ -7,16 +7,21 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { writeConditionTable } from '../../formats/condition-table.js';
-import { isPlainRuntime, parseRuntimeSpec, type RuntimeName, runtimeBase } from '../../runtime/spec.js';
-import { generateTasks, loadSettings, parseSettings } from '../../tasks/index.js';
-import { exportTraining } from '../../training/index.js';
-import { InputError } from '../../util/errors.js';
-import { type BenchmarkConfig, benchmarkConfigSchema, type FamilyName, zodInputError } from '../config.js';
-import type { ExecutorFactory } from '../episode.js';
-import { listFamilyTasks } from '../list-tasks.js';
-import { ProgressReporter } from '../progress.js';
-import { runBenchmark } from '../run-benchmark.js';
+import { writeConditionTable } from '../formats/condition-table.js';
+import {
+  type BenchmarkConfig,
+  benchmarkConfigSchema,
+  type FamilyName,
+  zodInputError,
+} from '../runner/config.js';
+import type { ExecutorFactory } from '../runner/episode.js';
+import { listFamilyTasks } from '../runner/list-tasks.js';
+import { ProgressReporter } from '../runner/progress.js';
+import { runBenchmark } from '../runner/run-benchmark.js';
+import { isPlainRuntime, parseRuntimeSpec, type RuntimeName, runtimeBase } from '../runtime/spec.js';
+import { generateTasks, loadSettings, parseSettings } from '../tasks/index.js';
+import { exportTraining } from '../training/index.js';
+import { InputError } from '../util/errors.js';
 import { type ConditionRow, conditionRow, formatConditionTable } from './condition-table.js';
 import {
   conditionName,
@@ -321,27 +326,10 @@ function externalStage(
 async function reportStage(options: ExperimentOptions, out: string, stage: ReportStage, runs: Condition[]) {
   const runDirs = runs.filter((c) => stage.from.includes(c.stage)).map((c) => c.runDir);
   const reportDir = join(out, stage.name);
-  // The report module is optional at this layer: load it by name so the runner works without it.
-  const modulePath = '../../report/index.js';
-  type GenerateReport = (
-    runDirs: readonly string[],
-    outDir: string,
-    options?: { title?: string },
-  ) => Promise<{ files: string[] }>;
-  let report: { generateReport?: GenerateReport } | undefined;
-  try {
-    report = (await import(modulePath)) as typeof report;
-  } catch {
-    report = undefined;
-  }
-  if (typeof report?.generateReport !== 'function') {
-    options.say(
-      `report '${stage.name}': the report module is not available; skipped (run dirs: ${runDirs.join(', ')})`,
-    );
-    return;
-  }
+  // Loaded on first use: the report pulls in the charting libraries, which plain runs never need.
+  const { generateReport } = await import('../report/index.js');
   const { plan } = options.loaded;
-  await report.generateReport(runDirs, reportDir, { title: plan.description ?? plan.name });
+  await generateReport(runDirs, reportDir, { title: plan.description ?? plan.name });
   options.say(`report '${stage.name}': ${join(reportDir, 'report.html')}`);
 }
 

@@ -9,14 +9,14 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../../util/atomic-write.js';
-import { type BenchmarkConfig, familiesOf, resolveAgent } from '../config.js';
-import { configYaml } from '../config-snapshot.js';
-import { resultPath, runJsonPath, runLayout } from '../layout.js';
-import { listFamilyTasks } from '../list-tasks.js';
-import { summarizeRun } from '../run-benchmark.js';
-import { runMetadata } from '../run-metadata.js';
-import { limitPerFamily, shardTasks, type TaskRef } from '../task-selection.js';
+import { type BenchmarkConfig, familiesOf, resolveAgent } from '../runner/config.js';
+import { configYaml } from '../runner/config-snapshot.js';
+import { resultPath, runJsonPath, runLayout } from '../runner/layout.js';
+import { listFamilyTasks } from '../runner/list-tasks.js';
+import { summarizeRun } from '../runner/run-benchmark.js';
+import { runMetadata } from '../runner/run-metadata.js';
+import { limitPerFamily, shardTasks, type TaskRef } from '../runner/task-selection.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { finalStates, jobActive, sbatch, shellQuote, waitForJob } from './slurm.js';
 
 export interface SlurmExecutorOptions {
@@ -54,10 +54,7 @@ interface JobRecord {
   submitted_at: string;
 }
 
-const defaultAlrCommand = () => [
-  process.execPath,
-  fileURLToPath(new URL('../../cli/main.js', import.meta.url)),
-];
+const defaultAlrCommand = () => [process.execPath, fileURLToPath(new URL('../cli/main.js', import.meta.url))];
 
 function selection(c: SlurmCondition): TaskRef[] {
   return familiesOf(c.config).flatMap((family) =>

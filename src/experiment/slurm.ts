@@ -4,7 +4,7 @@
  * (`sacct`, optional: clusters without accounting storage have none).
  */
 import { spawnSync } from 'node:child_process';
-import { InputError } from '../../util/errors.js';
+import { InputError } from '../util/errors.js';
 
 function run(
   command: string,

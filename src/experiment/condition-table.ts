@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TraceFile } from '../../formats/trace.js';
-import { computeMetrics } from '../../metrics/index.js';
-import { episodeCell } from '../../report/condition-stats.js';
+import type { TraceFile } from '../formats/trace.js';
+import { computeMetrics } from '../metrics/index.js';
+import { episodeCell } from '../report/condition-stats.js';
 
 export interface ConditionRow {
   condition: string;

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../../util/atomic-write.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { type ExternalStage, planPath } from './plan.js';
 import type { ExperimentOptions } from './run-experiment.js';
 import { jobActive, sbatch, shellQuote, waitForJob } from './slurm.js';

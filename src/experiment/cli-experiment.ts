@@ -1,9 +1,9 @@
 /** The `alr experiment` command: load a plan (or the demo), run it with Ctrl-C handling, say what happened. */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../util/errors.js';
-import { resumeCommand } from '../cli-run.js';
-import type { ExecutorFactory } from '../episode.js';
-import { handleInterrupts } from '../interrupt.js';
+import { resumeCommand } from '../runner/cli-run.js';
+import type { ExecutorFactory } from '../runner/episode.js';
+import { handleInterrupts } from '../runner/interrupt.js';
+import { InputError } from '../util/errors.js';
 import { DEMO_PLAN_YAML, demoPlan } from './demo-plan.js';
 import { type LoadedPlan, loadPlan } from './plan.js';
 import { runExperiment } from './run-experiment.js';
@@ -58,7 +58,7 @@ export async function experimentFromCli(input: CliExperimentInput): Promise<numb
     );
   const interrupts = handleInterrupts(say, `Resume with the same command: ${resumeCommand()}`);
   const executorFactory =
-    input.executorFactory ?? (await import('../agent-executor.js')).agentExecutorFactory;
+    input.executorFactory ?? (await import('../runner/agent-executor.js')).agentExecutorFactory;
   try {
     const outcome = await runExperiment({
       loaded,

@@ -5,14 +5,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { benchmarkConfigSchema } from '../../src/runner/config.js';
-import { parsePlan } from '../../src/runner/experiment/plan.js';
+import { parsePlan } from '../../src/experiment/plan.js';
 import {
   arraySpec,
   missingShards,
   type SlurmCondition,
   stageScript,
-} from '../../src/runner/experiment/slurm-executor.js';
+} from '../../src/experiment/slurm-executor.js';
+import { benchmarkConfigSchema } from '../../src/runner/config.js';
 import { resultPath, runLayout } from '../../src/runner/layout.js';
 import { listFamilyTasks } from '../../src/runner/list-tasks.js';
 import { shardTasks } from '../../src/runner/task-selection.js';
