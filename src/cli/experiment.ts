@@ -57,7 +57,7 @@ export function register(program: Command): void {
     .option('--print-plan', 'print the plan (the built-in demo plan when none is given) and exit', false)
     .option('--no-progress', 'no progress line on stderr')
     .action(async (planFile: string | undefined, flags: ExperimentFlags) => {
-      const { experimentFromCli } = await import('../experiment/cli-experiment.js');
+      const { experimentFromCli } = await import('./experiment-action.js');
       if (flags.backend !== undefined && flags.backend !== 'pyodide' && flags.backend !== 'cpython')
         throw new InputError(`--backend expects pyodide or cpython, got '${flags.backend}'`);
       if (flags.executor !== 'local' && flags.executor !== 'slurm')

@@ -80,7 +80,7 @@ export function register(program: Command): void {
     )
     .option('--no-progress', 'no progress line on stderr')
     .action(async (flags: RunFlags) => {
-      const { runFromCli } = await import('../runner/cli-run.js');
+      const { runFromCli } = await import('./run-action.js');
       if (flags.tasks === undefined && !flags.summarizeOnly)
         throw new InputError("required option '--tasks <dir>' not specified");
       const code = await runFromCli({

@@ -3,16 +3,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readResultFile } from '../formats/result.js';
 import { numberValue } from '../python/json.js';
+import { applyOverrides, type ConfigOverrides, familiesOf, loadBenchmarkConfig } from '../runner/config.js';
+import type { ExecutorFactory } from '../runner/episode.js';
+import { handleInterrupts } from '../runner/interrupt.js';
+import { familyDir } from '../runner/layout.js';
+import { listFamilyTasks } from '../runner/list-tasks.js';
+import { ProgressReporter } from '../runner/progress.js';
+import { type RunOutcome, runBenchmark, summarizeRun } from '../runner/run-benchmark.js';
+import { shardFromEnvironment } from '../runner/shard-from-env.js';
+import { parseShard, type Shard } from '../runner/task-selection.js';
 import { InputError } from '../util/errors.js';
-import { applyOverrides, type ConfigOverrides, familiesOf, loadBenchmarkConfig } from './config.js';
-import type { ExecutorFactory } from './episode.js';
-import { handleInterrupts } from './interrupt.js';
-import { familyDir } from './layout.js';
-import { listFamilyTasks } from './list-tasks.js';
-import { ProgressReporter } from './progress.js';
-import { type RunOutcome, runBenchmark, summarizeRun } from './run-benchmark.js';
-import { shardFromEnvironment } from './shard-from-env.js';
-import { parseShard, type Shard } from './task-selection.js';
+import { resumeCommand } from './resume-command.js';
 
 export interface CliRunInput {
   configFile: string;
@@ -33,14 +34,8 @@ export interface CliRunInput {
   executorFactory?: ExecutorFactory;
 }
 
-/** The command line that resumes this invocation (the same one). */
-export function resumeCommand(): string {
-  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
-  return ['alr', ...process.argv.slice(2)].map(quote).join(' ');
-}
-
 export async function defaultExecutorFactory(): Promise<ExecutorFactory> {
-  return (await import('./agent-executor.js')).agentExecutorFactory;
+  return (await import('../runner/agent-executor.js')).agentExecutorFactory;
 }
 
 export function printOutcome(outcome: RunOutcome, write: (line: string) => void): void {

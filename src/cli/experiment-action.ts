@@ -1,14 +1,14 @@
 /** The `alr experiment` command: load a plan (or the demo), run it with Ctrl-C handling, say what happened. */
 import { readFileSync } from 'node:fs';
-import { resumeCommand } from '../runner/cli-run.js';
+import { DEMO_PLAN_YAML, demoPlan } from '../experiment/demo-plan.js';
+import { type LoadedPlan, loadPlan } from '../experiment/plan.js';
+import { runExperiment } from '../experiment/run-experiment.js';
+import { SEMANTICS_PLAN_YAML, semanticsPlan } from '../experiment/semantics-plan.js';
+import type { SlurmExecutorOptions } from '../experiment/slurm-executor.js';
 import type { ExecutorFactory } from '../runner/episode.js';
 import { handleInterrupts } from '../runner/interrupt.js';
 import { InputError } from '../util/errors.js';
-import { DEMO_PLAN_YAML, demoPlan } from './demo-plan.js';
-import { type LoadedPlan, loadPlan } from './plan.js';
-import { runExperiment } from './run-experiment.js';
-import { SEMANTICS_PLAN_YAML, semanticsPlan } from './semantics-plan.js';
-import type { SlurmExecutorOptions } from './slurm-executor.js';
+import { resumeCommand } from './resume-command.js';
 
 export interface CliExperimentInput {
   planFile?: string;
