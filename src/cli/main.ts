@@ -3,7 +3,7 @@
 // Command files import heavy modules lazily inside their action so that start-up stays fast.
 import { Command, CommanderError } from 'commander';
 import { AlrError, formatAlrError } from '../util/errors.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../util/version.js';
 
 // `alr exec … | head -1`: once the reader is gone there is nobody left to tell, so stop quietly.
 for (const stream of [process.stdout, process.stderr]) {

@@ -2,7 +2,6 @@
 // and a self-contained report.html for one or more runs.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageVersion } from '../cli/version.js';
 import { readJsonFile, summaryFile } from '../metrics/files.js';
 import {
   type CodeAnalyzer,
@@ -13,6 +12,7 @@ import {
 } from '../metrics/index.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
+import { packageVersion } from '../util/version.js';
 import { type BehaviorTableRow, renderBehaviorLatex, renderBehaviorMarkdown } from './behavior-table.js';
 import { adjustHolm, comparablePairs, compareConditions, type PairedTest } from './comparisons.js';
 import { behaviorRow, mainCell, type ScoreScale } from './condition-stats.js';

@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { packageVersion } from '../cli/version.js';
 import { readRunJson } from '../formats/run-json.js';
 import type { RuntimeName } from '../runtime/spec.js';
+import { packageVersion } from '../util/version.js';
 import { type BenchmarkConfig, type ResolvedAgent, requestExtraBody } from './config.js';
 import { runJsonPath, runLayout } from './layout.js';
 
