@@ -7,9 +7,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BenchOptions } from '../src/cli/bench.js';
 import { computeMetrics } from '../src/metrics/index.js';
 import { buildReportData, generateReport } from '../src/report/index.js';
+import type { BenchOptions } from './options.js';
 
 type Style = 'persistent' | 'stateless' | 'base';
 type Runtime = 'persistent' | 'stateless';

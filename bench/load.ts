@@ -21,7 +21,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { monotonicSeconds } from '../src/agent/time.js';
-import type { BenchOptions } from '../src/cli/bench.js';
 import { agentExecutorFactory } from '../src/runner/agent-executor.js';
 import { loadBenchmarkConfig } from '../src/runner/config.js';
 import { listFamilyTasks } from '../src/runner/list-tasks.js';
@@ -29,6 +28,7 @@ import { runBenchmark } from '../src/runner/run-benchmark.js';
 import { cpythonAvailable } from '../src/sandbox/index.js';
 import { generateTasks, loadSettings } from '../src/tasks/index.js';
 import { childPids as childrenOf } from '../src/util/process-tree.js';
+import type { BenchOptions } from './options.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cliPath = join(root, 'dist', 'src', 'cli', 'main.js');

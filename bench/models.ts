@@ -3,13 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchOptions } from '../src/cli/bench.js';
 import { ResponseCache } from '../src/models/cache.js';
 import type { ChatMessage } from '../src/models/model.js';
 import { OpenAIModel } from '../src/models/openai-backend.js';
 import { startPolicyServer } from '../src/models/policy-server.js';
 import { ScriptedPolicy } from '../src/models/scripted/policy.js';
 import { estimatedUsage } from '../src/models/usage.js';
+import type { BenchOptions } from './options.js';
 
 function conversation(turns: number): ChatMessage[] {
   const messages: ChatMessage[] = [

@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchOptions } from '../src/cli/bench.js';
 import { demoPlan } from '../src/experiment/demo-plan.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
 import { agentExecutorFactory } from '../src/runner/agent-executor.js';
+import type { BenchOptions } from './options.js';
 
 export async function run(options: BenchOptions): Promise<unknown> {
   const tasks = Number(options.settings.tasks ?? (options.quick ? 5 : 25));

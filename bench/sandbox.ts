@@ -3,7 +3,6 @@
 // start, resident memory per live session, and (pyodide) the CPU and memory each new session adds
 // to the shared host processes.
 import { readFileSync } from 'node:fs';
-import type { BenchOptions } from '../src/cli/bench.js';
 import {
   type BackendName,
   cpythonAvailable,
@@ -14,6 +13,7 @@ import {
 import { processTreeRss } from '../src/sandbox/memory.js';
 import type { Tool } from '../src/tasks/tool.js';
 import { childPids, descendantPids } from '../src/util/process-tree.js';
+import type { BenchOptions } from './options.js';
 
 function tools(): Tool[] {
   let count = 0;

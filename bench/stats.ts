@@ -1,8 +1,9 @@
 // Statistics throughput: a report computes CIs and tests for ~12 conditions × several metrics, so a
 // 5000-resample bootstrap of 100 per-episode scores must take milliseconds, not seconds.
 // Reports the median wall time of several runs for each operation.
-import type { BenchOptions } from '../src/cli/bench.js';
+
 import { bootstrapMeanCI, pairedBootstrap, wilcoxon } from '../src/stats/index.js';
+import type { BenchOptions } from './options.js';
 
 /** Deterministic knapsack-like scores: 40% at 100, some zeros, the rest spread over 50–100. */
 function scores(n: number, seed: number): number[] {

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BenchOptions } from '../src/cli/bench.js';
 import { generateTasks, loadSettings } from '../src/tasks/index.js';
+import type { BenchOptions } from './options.js';
 
 // Compiled to dist/bench/tasks.js; the configs stay in the source tree under bench/data.
 const dataDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'data');

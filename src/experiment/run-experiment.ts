@@ -14,7 +14,6 @@ import {
   type FamilyName,
   zodInputError,
 } from '../runner/config.js';
-import type { ExecutorFactory } from '../runner/episode.js';
 import { listFamilyTasks } from '../runner/list-tasks.js';
 import { ProgressReporter } from '../runner/progress.js';
 import { runBenchmark } from '../runner/run-benchmark.js';
@@ -23,39 +22,20 @@ import { generateTasks, loadSettings, parseSettings } from '../tasks/index.js';
 import { exportTraining } from '../training/index.js';
 import { InputError } from '../util/errors.js';
 import { type ConditionRow, conditionRow, formatConditionTable } from './condition-table.js';
+import type { ExperimentOptions } from './experiment-options.js';
 import {
   conditionName,
   type ExportStage,
   type ExternalStage,
-  type LoadedPlan,
   type Plan,
   planPath,
   type ReportStage,
   type RunStage,
 } from './plan.js';
-import { runStageOnSlurm, type SlurmCondition, type SlurmExecutorOptions } from './slurm-executor.js';
+import { runStageOnSlurm, type SlurmCondition } from './slurm-executor.js';
 import { externalStageOnSlurm } from './slurm-external.js';
 
-export interface ExperimentOptions {
-  loaded: LoadedPlan;
-  /** Output root (default: the plan's `out`, else `runs/<plan name>`). */
-  out?: string;
-  executorFactory: ExecutorFactory;
-  /** Overrides the plan's concurrency. */
-  concurrency?: number;
-  /** First N tasks of each family in every task set (quick trials). */
-  limit?: number;
-  backend?: 'pyodide' | 'cpython';
-  /** Where run stages play: this process (default), or Slurm job arrays. */
-  executor?: 'local' | 'slurm';
-  slurm?: SlurmExecutorOptions;
-  progress: boolean;
-  stop?: AbortSignal;
-  /** Human-facing messages (stderr). */
-  say: (line: string) => void;
-  /** Tables (stdout). */
-  print: (line: string) => void;
-}
+export type { ExperimentOptions } from './experiment-options.js';
 
 export interface Condition {
   stage: string;

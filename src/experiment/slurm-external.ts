@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import type { ExperimentOptions } from './experiment-options.js';
 import { type ExternalStage, planPath } from './plan.js';
-import type { ExperimentOptions } from './run-experiment.js';
 import { jobActive, sbatch, shellQuote, waitForJob } from './slurm.js';
 
 export async function externalStageOnSlurm(
