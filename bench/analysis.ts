@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { RUNTIME_MODES } from '../src/formats/runtime-mode.js';
 import { computeMetrics } from '../src/metrics/index.js';
 import { buildReportData, generateReport } from '../src/report/index.js';
+import type { RuntimeMode } from '../src/runtime/spec.js';
 import type { BenchOptions } from './options.js';
 
-type Style = 'persistent' | 'stateless' | 'base';
-type Runtime = 'persistent' | 'stateless';
+type Style = RuntimeMode | 'base';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -24,7 +25,7 @@ function rng(seed: number): () => number {
 
 function stepCodes(
   style: Style,
-  runtime: Runtime,
+  runtime: RuntimeMode,
   r: () => number,
 ): Array<{ code: string; nameError: boolean }> {
   const ids = Array.from(
@@ -76,10 +77,9 @@ export function synthesizeRun(root: string, perCondition: number): string[] {
   const runs: string[] = [];
   for (const difficulty of ['easy', 'medium']) {
     const runDir = join(root, difficulty);
-    const agents: Array<{ name: string; style: Style; runtime: Runtime }> = [];
+    const agents: Array<{ name: string; style: Style; runtime: RuntimeMode }> = [];
     for (const style of ['base', 'persistent', 'stateless'] as Style[])
-      for (const runtime of ['persistent', 'stateless'] as Runtime[])
-        agents.push({ name: `${style}-${runtime}`, style, runtime });
+      for (const runtime of RUNTIME_MODES) agents.push({ name: `${style}-${runtime}`, style, runtime });
     mkdirSync(runDir, { recursive: true });
     writeFileSync(
       join(runDir, 'run.json'),

@@ -25,6 +25,7 @@ import { agentExecutorFactory } from '../src/runner/agent-executor.js';
 import { loadBenchmarkConfig } from '../src/runner/config.js';
 import { listFamilyTasks } from '../src/runner/list-tasks.js';
 import { runBenchmark } from '../src/runner/run-benchmark.js';
+import type { RuntimeMode } from '../src/runtime/spec.js';
 import { cpythonAvailable } from '../src/sandbox/index.js';
 import { generateTasks, loadSettings } from '../src/tasks/index.js';
 import { childPids as childrenOf } from '../src/util/process-tree.js';
@@ -195,7 +196,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
         if (pyodideLevels.has(concurrency)) runs.push({ backend, concurrency, forkServer: null });
       } else for (const mode of forkModes) runs.push({ backend, concurrency, forkServer: mode });
     }
-  const runtime = (s.runtime ?? 'persistent') as 'persistent' | 'stateless';
+  const runtime = (s.runtime ?? 'persistent') as RuntimeMode;
   const cache = (s.cache ?? 'on') === 'on';
   // The served model's CPU would be on another machine; exact Qwen3 counting would make the
   // stand-in compete with the harness for this machine's cores.

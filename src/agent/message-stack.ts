@@ -2,7 +2,7 @@
 // few-shot block (when the pack has one for the mode), tool list — all as system messages — then
 // the goal prompt as the first user message.
 import type { ChatMessage } from '../models/model.js';
-import type { RuntimeMode } from '../sandbox/interpreter.js';
+import type { RuntimeMode } from '../runtime/spec.js';
 import type { Environment } from '../tasks/environment.js';
 import { renderToolPrompt } from '../tasks/index.js';
 import type { PromptPack } from './prompts/prompt-pack.js';

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { runtimeModeSchema } from '../formats/runtime-mode.js';
 import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES, zodInputError } from '../runner/config.js';
 import { normalizeRuntime, parseRuntimeSpec, runtimeSlug } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
@@ -20,7 +21,6 @@ const name = z
     'use letters, digits, ".", "_" and "-" only (it becomes a folder name)',
   );
 const family = z.enum(FAMILY_NAMES);
-const runtime = z.enum(['persistent', 'stateless']);
 /** Any runtime spec (docs/runtimes.md), stored in its canonical spelling. */
 const runtimeSpec = z
   .string()
@@ -81,7 +81,7 @@ const modelSchema = z
     /** One endpoint, or a list of replicas of the model. */
     base_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** The execution style the model was trained on (scripted policies: implied by the name). */
-    policy_style: runtime.optional(),
+    policy_style: runtimeModeSchema.optional(),
     llm: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();

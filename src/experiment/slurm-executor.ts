@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PolicyStyle } from '../models/scripted/style.js';
 import { type BenchmarkConfig, familiesOf, resolveAgent } from '../runner/config.js';
 import { configYaml } from '../runner/config-snapshot.js';
 import { resultPath, runJsonPath, runLayout } from '../runner/layout.js';
@@ -38,7 +39,7 @@ export interface SlurmCondition {
   limit?: number;
   /** run.json facts that `alr run` cannot know (task-set label, policy style). */
   taskSetLabel: string;
-  policyStyle?: 'persistent' | 'stateless';
+  policyStyle?: PolicyStyle;
 }
 
 export interface SlurmStageResult {

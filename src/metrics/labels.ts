@@ -1,6 +1,6 @@
 // Condition labels (difficulty × train × runtime) from whatever a run tells about itself.
 import { basename } from 'node:path';
-import type { RuntimeMode } from '../sandbox/interpreter.js';
+import type { RuntimeMode } from '../runtime/spec.js';
 import type { RawGroup } from './discover.js';
 import type { ConditionLabels } from './types.js';
 

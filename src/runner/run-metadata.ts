@@ -5,13 +5,13 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { readRunJson } from '../formats/run-json.js';
+import type { PolicyStyle } from '../models/scripted/style.js';
 import type { RuntimeName } from '../runtime/spec.js';
 import { packageVersion } from '../util/version.js';
 import { type BenchmarkConfig, type ResolvedAgent, requestExtraBody } from './config.js';
 import { runJsonPath, runLayout } from './layout.js';
 
 export type ModelKind = 'http' | 'scripted' | 'replay';
-export type PolicyStyle = 'persistent' | 'stateless';
 
 /** The kind of model a name selects (the same rule `createModel` applies). */
 export function modelKindOf(name: string): ModelKind {

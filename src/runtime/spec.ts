@@ -3,7 +3,11 @@
 // semantics; the keys describe the runtimes between them (docs/runtimes.md gives the exact rules).
 import { InputError } from '../util/errors.js';
 
-export type RuntimeBase = 'persistent' | 'stateless';
+/**
+ * The two runtimes, and the base of every runtime spec. persistent: one namespace per episode;
+ * stateless: a fresh namespace per step (json and the tools only). Defined here once; import it.
+ */
+export type RuntimeMode = 'persistent' | 'stateless';
 
 /** A runtime as written in configs, flags, traces and condition names (its canonical spec text). */
 export type RuntimeName = string;
@@ -11,7 +15,7 @@ export type RuntimeName = string;
 export type KeepRule = { kind: 'functions' } | { kind: 'data' } | { kind: 'regex'; pattern: string };
 
 export interface RuntimeSpec {
-  base: RuntimeBase;
+  base: RuntimeMode;
   /** After each step, a message lists what the step bound (name, type, short repr). */
   summary: boolean;
   /** A global neither bound nor read by the last `ttl` steps is deleted. */
@@ -161,7 +165,7 @@ export function isPlainRuntime(spec: RuntimeSpec): boolean {
 }
 
 /** The base of a runtime name; null when the text is not a valid spec. */
-export function runtimeBase(name: string | null | undefined): RuntimeBase | null {
+export function runtimeBase(name: string | null | undefined): RuntimeMode | null {
   if (typeof name !== 'string') return null;
   try {
     return parseRuntimeSpec(name).base;

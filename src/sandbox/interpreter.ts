@@ -1,8 +1,8 @@
 import type { RuntimeMessage } from '../runtime/messages.js';
+import type { RuntimeMode } from '../runtime/spec.js';
 import type { Tool, ToolArgs, ToolReturn } from '../tasks/tool.js';
 
-/** persistent: one namespace per episode. stateless: a fresh namespace per step (json + tools only). */
-export type RuntimeMode = 'persistent' | 'stateless';
+export type { RuntimeMode };
 export const RUNTIME_MODES: readonly RuntimeMode[] = ['persistent', 'stateless'];
 
 export type BackendName = 'pyodide' | 'cpython';

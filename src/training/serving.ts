@@ -1,5 +1,6 @@
 // vLLM serving of the base model and LoRA adapters under distinct names (fixes reference §11.18,
 // where base and adapter shared one name), plus one benchmark config per evaluation condition.
+import type { RuntimeMode } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
 import { PAPER_HYPERPARAMETERS as HP } from './hyperparameters.js';
 
@@ -9,7 +10,7 @@ export interface AdapterSpec {
   /** Adapter folder (the training output_dir). */
   path: string;
   /** The runtime its training traces came from, when known (labels the conditions). */
-  trainedOn?: 'persistent' | 'stateless';
+  trainedOn?: RuntimeMode;
 }
 
 export interface ServeOptions {
@@ -121,8 +122,8 @@ export interface Condition {
   /** File stem and run name, e.g. 'persistent-lora__stateless'. */
   id: string;
   servedName: string;
-  runtime: 'persistent' | 'stateless';
-  trainedOn: 'base' | 'persistent' | 'stateless' | 'unknown';
+  runtime: RuntimeMode;
+  trainedOn: 'base' | RuntimeMode | 'unknown';
 }
 
 /** Every served model × both runtimes (the 2×2 cross-evaluation plus the base model). */

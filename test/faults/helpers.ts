@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import type { RuntimeMode } from '../../src/runtime/spec.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { generateTasks, loadSettings } from '../../src/tasks/index.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -49,7 +50,7 @@ export interface ConfigInput {
   baseUrl?: string;
   /** Extra `llm` keys, as YAML flow entries (e.g. 'max_retries: 2'). */
   llm?: string[];
-  runtime?: 'persistent' | 'stateless';
+  runtime?: RuntimeMode;
 }
 
 /** Writes a one-agent (`a`) knapsack benchmark config whose run folder is `<out>/r`. */

@@ -1,6 +1,7 @@
 // Hand-made traces and a tiny stand-in for the sandbox's Python-ast analyzer (tests only).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RuntimeMode } from '../../src/runtime/spec.js';
 import type { CodeAnalysis } from '../../src/sandbox/interpreter.js';
 
 const BUILTINS = new Set([
@@ -156,8 +157,8 @@ export function writeRun(
   runName: string,
   agents: Array<{
     name: string;
-    runtime: 'persistent' | 'stateless';
-    style: 'persistent' | 'stateless';
+    runtime: RuntimeMode;
+    style: RuntimeMode;
     episodes: Array<{ id: string; trace?: unknown; result?: unknown }>;
   }>,
   taskSet = 'easy',

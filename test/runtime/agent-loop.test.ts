@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import type { StepEventData } from '../../src/agent/events.js';
 import { runEpisode } from '../../src/agent/run-episode.js';
 import { RESTART_NOTICE } from '../../src/runtime/messages.js';
+import type { RuntimeMode } from '../../src/runtime/spec.js';
 import { CannedModel, FakeEnvironment, FakeSession, fence } from '../agent/fakes.js';
 
 const stepsOf = (events: { type: string; data: unknown }[]) =>
@@ -55,7 +56,7 @@ test('plain runtimes record no runtime_message field', async () => {
     const outcome = await runEpisode({
       environment: new FakeEnvironment(),
       model: new CannedModel([fence('x = 1')]),
-      session: new FakeSession(runtime as 'persistent' | 'stateless'),
+      session: new FakeSession(runtime as RuntimeMode),
       runtime,
       maxTurns: 1,
     });

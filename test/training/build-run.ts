@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pyJsonDumps } from '../../src/python/json.js';
+import type { RuntimeMode } from '../../src/runtime/spec.js';
 
 export interface StepSpec {
   text: string;
@@ -16,7 +17,7 @@ export interface StepSpec {
 
 export interface EpisodeSpec {
   taskId: string;
-  runtime: 'persistent' | 'stateless';
+  runtime: RuntimeMode;
   agent: string;
   steps: StepSpec[];
   /** A user message inserted before step i (e.g. "LLM Call Failed: ..."), keyed by step index. */
@@ -144,7 +145,7 @@ export function resultFor(spec: EpisodeSpec): Record<string, unknown> {
 export function buildRun(episodes: EpisodeSpec[], name = 'run'): string {
   const root = mkdtempSync(join(tmpdir(), 'alr-training-'));
   const runDir = join(root, name);
-  const agents = new Map<string, 'persistent' | 'stateless'>();
+  const agents = new Map<string, RuntimeMode>();
   for (const ep of episodes) {
     agents.set(ep.agent, ep.runtime);
     const dir = join(runDir, 'results', ep.agent, 'knapsack');

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import type { RuntimeMode } from '../../src/runtime/spec.js';
 import { createSandbox } from '../../src/sandbox/index.js';
 import { createEnvironment, loadTask } from '../../src/tasks/index.js';
 import type { ReplayReport } from '../../src/training/replay.js';
@@ -45,7 +46,7 @@ function buildReplayRun(paths: readonly string[]): string {
 const sandbox = createSandbox();
 after(() => sandbox.shutdown());
 
-async function replay(runDir: string, runtime: 'persistent' | 'stateless'): Promise<ReplayReport> {
+async function replay(runDir: string, runtime: RuntimeMode): Promise<ReplayReport> {
   return replayRun({
     runDir,
     runtime,

@@ -6,11 +6,14 @@
 //  - stateless: every block is self-contained, and carries state the way real models do there: it
 //    re-imports json, re-declares everything learned so far as literals copied from earlier outputs
 //    (not only what the action reads), and ends by printing that state for the next block to copy.
+
+import type { RuntimeMode } from '../../runtime/spec.js';
 import { type ConversationView, lostState } from './conversation.js';
 import { PySet, type PyValue, pyLiteral } from './python-literal.js';
 import type { PlannedTurn } from './turn.js';
 
-export type PolicyStyle = 'persistent' | 'stateless';
+/** The runtime a policy writes its code for (scripted ones by name, served ones as trained). */
+export type PolicyStyle = RuntimeMode;
 
 /** Key of the JSON line with which stateless-style blocks print the state they carry forward. */
 export const CARRY_KEY = 'carry';
