@@ -2,7 +2,7 @@
 // bootstrap of the difference for continuous metrics, exact McNemar for binary ones, and Holm's
 // adjustment across every test in the report.
 import type { Condition, EpisodeMetrics } from '../metrics/index.js';
-import { holm, mcnemarExact, pairedBootstrap, wilcoxon } from '../stats/index.js';
+import { holm, mcnemarExact, mean, pairedBootstrap, wilcoxon } from '../stats/index.js';
 
 export interface PairedTest {
   a: string;
@@ -55,8 +55,6 @@ export function pairByTask(a: readonly EpisodeMetrics[], b: readonly EpisodeMetr
   };
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : Number.NaN);
-
 /** The tests of one pair of conditions (unadjusted p-values). */
 export function compareConditions(
   aId: string,
@@ -88,8 +86,8 @@ export function compareConditions(
         metric: p.metric,
         kind: 'mcnemar',
         n: kept.length,
-        mean_a: mean(xa.map(Number)),
-        mean_b: mean(xb.map(Number)),
+        mean_a: mean(xa.map(Number)) ?? Number.NaN,
+        mean_b: mean(xb.map(Number)) ?? Number.NaN,
         difference: null,
         statistic: r.discordant,
         effect_size: null,
@@ -111,8 +109,8 @@ export function compareConditions(
       metric: p.metric,
       kind: 'wilcoxon',
       n: kept.length,
-      mean_a: mean(xa),
-      mean_b: mean(xb),
+      mean_a: mean(xa) ?? Number.NaN,
+      mean_b: mean(xb) ?? Number.NaN,
       difference: { estimate: d.estimate, lo: d.lo, hi: d.hi },
       statistic: Number.isFinite(w.statistic) ? w.statistic : null,
       effect_size: Number.isFinite(w.rankBiserial) ? w.rankBiserial : null,

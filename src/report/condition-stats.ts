@@ -1,7 +1,7 @@
 // Per-condition aggregates: the main table's cells (read like main_table.py reads a run summary)
 // and the behavioral means.
 import type { Condition, EpisodeMetrics } from '../metrics/index.js';
-import { type BootstrapInterval, bootstrapMeanCI, exactMean } from '../stats/index.js';
+import { type BootstrapInterval, bootstrapMeanCI, exactMean, presentValues } from '../stats/index.js';
 
 /** One row of the main table, values as main_table.py would hold them (score in percent). */
 export interface MainCell {
@@ -22,8 +22,12 @@ export function autoPercent(x: number): number {
   return x <= 1.5 ? x * 100 : x;
 }
 
-function meanOf(values: Array<number | null>): number | null {
-  const xs = values.filter((v): v is number => v !== null && Number.isFinite(v));
+/**
+ * main_table.py averages with Python's `statistics.mean` (exact, rounded once), not a left-to-right
+ * sum: same present values as `mean`, the reference's last bits.
+ */
+function statisticsMean(values: Array<number | null>): number | null {
+  const xs = presentValues(values);
   return xs.length ? exactMean(xs) : null;
 }
 
@@ -77,15 +81,15 @@ export function episodeCell(episodes: readonly EpisodeMetrics[], scale: ScoreSca
       )
     : null;
   const withOutcome = episodes.filter((e) => e.score !== null);
-  const mean = meanOf(episodes.map((e) => e.score));
+  const mean = statisticsMean(episodes.map((e) => e.score));
   return {
     score_pct: mean === null ? null : toPercent(mean, scale),
     score_ci: ci,
     solved: withOutcome.length ? withOutcome.filter((e) => e.solved === true).length : null,
     executed: withOutcome.length || null,
-    steps: meanOf(episodes.map((e) => e.steps)),
-    tokens: meanOf(episodes.map((e) => e.total_tokens)),
-    runtime: meanOf(episodes.map((e) => e.wall_time_s)),
+    steps: statisticsMean(episodes.map((e) => e.steps)),
+    tokens: statisticsMean(episodes.map((e) => e.total_tokens)),
+    runtime: statisticsMean(episodes.map((e) => e.wall_time_s)),
     from: 'episodes',
   };
 }
@@ -108,7 +112,7 @@ export interface BehaviorRow {
 }
 
 export function behaviorRow(episodes: readonly EpisodeMetrics[]): BehaviorRow {
-  const m = (pick: (e: EpisodeMetrics) => number | null) => meanOf(episodes.map(pick));
+  const m = (pick: (e: EpisodeMetrics) => number | null) => statisticsMean(episodes.map(pick));
   return {
     n: episodes.length,
     name_error_rate: episodes.length

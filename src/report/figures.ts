@@ -1,6 +1,7 @@
 // Figures as vega-lite specs, rendered in Node without a browser: SVG from a headless vega View,
 // PNG from that SVG with resvg.
 import type { Condition, EpisodeMetrics } from '../metrics/index.js';
+import { mean } from '../stats/mean.js';
 import type { BehaviorRow, MainCell } from './condition-stats.js';
 import { familyName, showsFamily } from './family-column.js';
 import { displayName } from './main-table.js';
@@ -46,7 +47,7 @@ export function costPerformanceSpec(inputs: readonly FigureInput[]): Record<stri
       values.push({ ...base, kind: 'episode', tokens: e.total_tokens, score: e.score * 100 });
     }
     const tokens = episodes.map((e) => e.total_tokens).filter((t): t is number => t !== null && t > 0);
-    const meanTokens = tokens.length ? tokens.reduce((a, t) => a + t, 0) / tokens.length : null;
+    const meanTokens = mean(tokens);
     const ci = cell.score_ci;
     if (meanTokens !== null && cell.score_pct !== null && ci)
       values.push({ ...base, kind: 'mean', tokens: meanTokens, score: ci.mean, lo: ci.lo, hi: ci.hi });

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Condition, Episode } from '../metrics/index.js';
 import { BASE_NAMES } from '../metrics/index.js';
+import { mean } from '../stats/mean.js';
 import { BEHAVIOR_COLUMNS, type BehaviorTableRow, behaviorValue } from './behavior-table.js';
 import type { PairedTest } from './comparisons.js';
 import { familyName, showsFamily } from './family-column.js';
@@ -109,11 +110,6 @@ function comparisonsHtml(tests: readonly PairedTest[], labelOf: (id: string) => 
   return `<table class="data" id="comparisons-table"><thead><tr><th class="l">A</th><th class="l">B</th><th class="l">Metric</th><th>Pairs</th><th>Mean A</th><th>Mean B</th><th>A − B [95% CI] / discordant (A only vs B only)</th><th>Rank-biserial</th><th class="l">Test</th><th>p</th><th>p (Holm)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function meanOrNull(xs: Array<number | null | undefined>): number | null {
-  const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
-  return v.length ? v.reduce((a, x) => a + x, 0) / v.length : null;
-}
-
 /** Each condition's real results next to what its recorded code does under the replayed runtime. */
 function replaysHtml(conditions: readonly Condition[]): string {
   const rows: string[] = [];
@@ -127,7 +123,7 @@ function replaysHtml(conditions: readonly Condition[]): string {
       if (eps.length === 0) continue;
       const pct = (x: number | null) => (x === null ? 'n/a' : (x * 100).toFixed(1));
       rows.push(
-        `<tr><td class="l">${escapeHtml(c.label)}</td><td class="l">${escapeHtml(r.runtime)}</td><td>${eps.length}</td><td>${eps.filter((e) => (e.diverged_steps ?? 0) > 0).length}</td><td>${eps.filter((e) => (e.name_error_steps?.length ?? 0) > 0).length}</td><td>${pct(meanOrNull(eps.map((e) => e.recorded_score)))}</td><td>${pct(meanOrNull(eps.map((e) => e.replay_score)))}</td></tr>`,
+        `<tr><td class="l">${escapeHtml(c.label)}</td><td class="l">${escapeHtml(r.runtime)}</td><td>${eps.length}</td><td>${eps.filter((e) => (e.diverged_steps ?? 0) > 0).length}</td><td>${eps.filter((e) => (e.name_error_steps?.length ?? 0) > 0).length}</td><td>${pct(mean(eps.map((e) => e.recorded_score)))}</td><td>${pct(mean(eps.map((e) => e.replay_score)))}</td></tr>`,
       );
     }
   }

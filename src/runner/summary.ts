@@ -71,7 +71,11 @@ export function pySum(values: number[]): number {
   return compensation !== 0 && Number.isFinite(compensation) ? total + compensation : total;
 }
 
-const mean = (values: number[]) => (values.length ? pySum(values) / values.length : 0);
+/**
+ * The reference's summary mean, kept apart from stats' `mean` for byte-compatible summary files:
+ * Python's `sum(x) / len(x)` (its compensated sum), and 0, not null, for an empty list.
+ */
+const referenceSummaryMean = (values: number[]) => (values.length ? pySum(values) / values.length : 0);
 
 function readJson(path: string): unknown {
   return pyJsonParse(readFileSync(path, 'utf8'));
@@ -133,7 +137,7 @@ function summarizeFiles(resultFiles: string[]): RunSummary {
   const metrics: Record<string, MetricSummary> = {};
   for (const [key, values] of metricValues) {
     metrics[key] = {
-      mean: pyFloat(mean(values)),
+      mean: pyFloat(referenceSummaryMean(values)),
       median: pyFloat(median(values)),
       min: pyFloat(Math.min(...values)),
       max: pyFloat(Math.max(...values)),
@@ -141,9 +145,9 @@ function summarizeFiles(resultFiles: string[]): RunSummary {
   }
   return {
     average_is_solved: pyFloat(executed ? solved / executed : 0),
-    average_runtime: pyFloat(mean(runtimes)),
-    average_steps: pyFloat(mean(steps)),
-    average_total_tokens: pyFloat(mean(totalTokens)),
+    average_runtime: pyFloat(referenceSummaryMean(runtimes)),
+    average_steps: pyFloat(referenceSummaryMean(steps)),
+    average_total_tokens: pyFloat(referenceSummaryMean(totalTokens)),
     metrics,
     num_tasks_executed: executed,
     num_tasks_solved: solved,

@@ -20,6 +20,7 @@ export {
 export { holm } from './holm.js';
 export { LimbTable } from './limb-table.js';
 export { type McNemarResult, mcnemarExact } from './mcnemar.js';
+export { mean, presentValues } from './mean.js';
 export { erf, erfc, normalCdf, normalSf } from './normal.js';
 export {
   type PairedBootstrapInterval,

@@ -7,6 +7,7 @@ import { readRunJson } from '../formats/run-json.js';
 import { pyJsonDumps } from '../python/json.js';
 import { parseRuntimeSpec, type RuntimeName, runtimeSlug } from '../runtime/spec.js';
 import type { InterpreterSession, SessionOptions } from '../sandbox/interpreter.js';
+import { mean } from '../stats/mean.js';
 import type { Environment } from '../tasks/environment.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
@@ -215,11 +216,6 @@ export async function replayEpisode(ep: Episode, options: ReplayOptions): Promis
   report.replay_score = evaluation.score;
   report.replay_solved = evaluation.is_solved;
   return report;
-}
-
-function mean(xs: (number | null)[]): number | null {
-  const v = xs.filter((x): x is number => typeof x === 'number');
-  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
 }
 
 /** Replays every episode of a run; writes nothing (see writeReplayReport). */

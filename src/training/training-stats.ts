@@ -1,6 +1,7 @@
 // Table 1 style statistics of a training set (the columns of the reference's get_trace_stats.py),
 // from run folders or from a JSONL file (one trace per line, or exported chat examples).
 import { readFileSync, statSync } from 'node:fs';
+import { mean } from '../stats/mean.js';
 import { InputError } from '../util/errors.js';
 import type { Episode } from './episodes.js';
 import { iterateEpisodes } from './episodes.js';
@@ -40,11 +41,6 @@ export interface TrainingSetStats {
   tokens: number | null;
   withResults: number;
   withTokenUsage: number;
-}
-
-function mean(values: readonly (number | null)[]): number | null {
-  const xs = values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
 function num(value: unknown): number | null {
