@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TASK_SCHEMA_VERSION, taskFileText, writeTaskFile } from '../formats/task-file.js';
 import { pyJsonDumps } from '../python/json.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import { TASK_FAMILIES, type TaskFamily } from './environment.js';
+import {
+  MANIFEST_SCHEMA_VERSION,
+  nlFallback,
+  nowMicros,
+  pydanticUtc,
+  pythonIsoUtc,
+} from './generated-fields.js';
 import {
   allowedFromAttemptRng,
   allowedFromGlobalStream,
@@ -15,15 +23,6 @@ import { sampleNavigation } from './navigation/sampler.js';
 import { pyExceptionRepr } from './python-repr.js';
 import { sampleRuleDiagnosis } from './rule_diagnosis/sampler.js';
 import { dumpSettings, parseSettings, type Settings } from './settings.js';
-import {
-  MANIFEST_SCHEMA_VERSION,
-  nlFallback,
-  nowMicros,
-  pydanticUtc,
-  pythonIsoUtc,
-  TASK_SCHEMA_VERSION,
-  taskFileText,
-} from './task-file.js';
 
 export interface GenerateOptions {
   /** Output folder: tasks go to `<outDir>/tasks/<family>/<task_id>.json`. */
@@ -183,7 +182,7 @@ export function generateTasks(input: Settings, options: GenerateOptions): Genera
           generated_at: pydanticUtc(nowMicros()),
           nl: nlFallback(job.family),
         };
-        writeFileAtomic(path, taskFileText(task));
+        writeTaskFile(path, task);
         progress.written++;
       } catch (err) {
         const record = {

@@ -27,5 +27,4 @@ export type {
   RuleDiagnosisTask,
   RuleParams,
   Task,
-  TaskCommon,
 } from './types.js';
