@@ -9,9 +9,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchmarkConfigYaml } from '../../formats/benchmark-config.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { type BenchmarkConfig, familiesOf, resolveAgent } from '../config.js';
-import { configYaml } from '../config-snapshot.js';
 import { resultPath, runJsonPath, runLayout } from '../layout.js';
 import { listFamilyTasks } from '../list-tasks.js';
 import { summarizeRun } from '../run-benchmark.js';
@@ -151,7 +151,8 @@ export async function runStageOnSlurm(
   const pollMs = o.pollMs ?? 10_000;
   const jobs = readJobs(jobsFile);
   const jobIds: string[] = [];
-  for (const c of conditions) writeFileAtomic(join(slurmDir, `${c.name}.yaml`), configYaml(c.config));
+  for (const c of conditions)
+    writeFileAtomic(join(slurmDir, `${c.name}.yaml`), benchmarkConfigYaml(c.config));
   const script = join(slurmDir, 'stage.sbatch');
   writeFileAtomic(script, stageScript(stage, slurmDir, conditions, o));
 
