@@ -1,6 +1,6 @@
 // Output record shapes of the default export.
 import { z } from 'zod';
-import type { TraceMessage } from './trace-types.js';
+import type { TraceMessage } from '../formats/trace.js';
 
 /** One exported line as read back: chat messages or ShareGPT conversations. */
 const exampleLineSchema = z.looseObject({

@@ -13,7 +13,6 @@ export * from './serving.js';
 export * from './split.js';
 export * from './token-truncation.js';
 export * from './trace-files.js';
-export * from './trace-types.js';
 export * from './train-config.js';
 export * from './training-stats.js';
 export * from './trl-config.js';

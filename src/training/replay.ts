@@ -4,17 +4,18 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { readRunJson } from '../formats/run-json.js';
+import { stepEvents } from '../formats/trace.js';
 import { pyJsonDumps } from '../python/json.js';
 import { parseRuntimeSpec, type RuntimeName, runtimeSlug } from '../runtime/spec.js';
 import type { InterpreterSession, SessionOptions } from '../sandbox/interpreter.js';
 import type { Environment } from '../tasks/environment.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
+import { isRecord } from '../util/is-record.js';
 import type { Episode } from './episodes.js';
 import { iterateEpisodes } from './episodes.js';
 import { observationFromInterpreterResult } from './runtime-view.js';
 import { findTraceFiles } from './trace-files.js';
-import { isRecord, stepEvents } from './trace-types.js';
 
 export type OpenSession = (options: SessionOptions) => Promise<InterpreterSession>;
 
