@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { formatFieldPath } from '../util/errors.js';
 import { parseExampleLine } from './formats.js';
 import { exampleTokens } from './token-truncation.js';
 
@@ -143,7 +144,7 @@ export interface ValidationReport {
 function schemaProblems(schema: z.ZodType, config: unknown, label: string): string[] {
   const parsed = schema.safeParse(config);
   if (parsed.success) return [];
-  return parsed.error.issues.map((i) => `${label}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  return parsed.error.issues.map((i) => `${label}: ${formatFieldPath(i.path) || '(root)'}: ${i.message}`);
 }
 
 interface DatasetRef {
