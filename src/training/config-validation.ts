@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseExampleLine } from '../formats/training-example.js';
 import { formatFieldPath } from '../util/errors.js';
-import { parseExampleLine } from './formats.js';
 import { exampleTokens } from './token-truncation.js';
 
 const chatDataset = z
@@ -193,7 +193,7 @@ function datasetProblems(
       );
       return;
     }
-    const tokens = exampleTokens(parseExampleLine(line));
+    const tokens = exampleTokens(parseExampleLine(line, file, i + 1));
     report.examples++;
     report.maxTokens = Math.max(report.maxTokens, tokens);
     if (tokens > sequenceLength)

@@ -1,12 +1,12 @@
 // `alr export`: run folders → fine-tuning JSONL (+ provenance sidecar, optional validation split).
 import { basename } from 'node:path';
 import { type ExportProvenance, writeProvenanceFile } from '../formats/export-provenance.js';
+import type { ExportFormat } from '../formats/training-example.js';
+import { formatExample } from '../formats/training-example.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { Episode, Runtime } from './episodes.js';
 import { iterateEpisodes } from './episodes.js';
-import type { ExportFormat } from './formats.js';
-import { formatExample } from './formats.js';
 import {
   referenceCharBudget,
   referenceJsonLine,

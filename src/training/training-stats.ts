@@ -4,11 +4,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseWith } from '../formats/json-file.js';
 import { resultFileSchema } from '../formats/result.js';
 import { parseTrace, stepEvents, type TraceFile } from '../formats/trace.js';
+import { parseExampleLine } from '../formats/training-example.js';
 import { InputError } from '../util/errors.js';
 import { isRecord } from '../util/is-record.js';
 import type { Episode } from './episodes.js';
 import { iterateEpisodes } from './episodes.js';
-import { parseExampleLine } from './formats.js';
 import { exampleTokens } from './token-truncation.js';
 
 /** The reference's textual tool-call count: occurrences of a knapsack tool call in the code. */
@@ -134,7 +134,7 @@ function statsFromJsonl(path: string): TrainingSetStats {
       rows.push(episodeStats({ trace: parseTrace(record, path, where), result }));
     } else if (isRecord(record) && (Array.isArray(record.messages) || Array.isArray(record.conversations))) {
       kind ??= 'chat-jsonl';
-      const messages = parseExampleLine(line);
+      const messages = parseExampleLine(line, path, i + 1);
       const assistant = messages.filter((m) => m.role === 'assistant');
       let toolCalls = 0;
       for (const m of assistant) {
