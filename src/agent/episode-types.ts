@@ -1,4 +1,6 @@
 // Inputs and outcome of one CodeAct episode.
+
+import type { TraceMessage } from '../formats/trace.js';
 import type { CompleteOptions, Model, TokenUsage } from '../models/model.js';
 import type { RuntimeName } from '../runtime/spec.js';
 import type { InterpreterSession } from '../sandbox/interpreter.js';
@@ -61,14 +63,8 @@ export interface EpisodeInput {
   closeSession?: boolean;
 }
 
-/** A message the model saw, in order; `transient` marks the per-turn globals message. */
-export interface TraceMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-  transient?: true;
-  /** An assistant message's thinking, kept out of `content` and of the history sent back. */
-  reasoning?: string;
-}
+/** A message the model saw, in order, as the trace records it (`transient`: the per-turn globals message). */
+export type { TraceMessage };
 
 export interface EpisodeOutcome {
   /** The result file's status: 'completed' (finish, max turns, token budget), 'timeout' or 'error'. */

@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { parseWith } from '../formats/json-file.js';
 import { runtimeModeSchema } from '../formats/runtime-mode.js';
-import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES, zodInputError } from '../runner/config.js';
+import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES } from '../runner/config.js';
 import { normalizeRuntime, parseRuntimeSpec, runtimeSlug } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
 
@@ -207,9 +208,7 @@ export function parsePlan(text: string, file: string): Plan {
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
     throw new InputError('an experiment plan must be a YAML mapping', file);
-  const parsed = planSchema.safeParse(payload);
-  if (!parsed.success) throw zodInputError(parsed.error, file);
-  return parsed.data;
+  return parseWith(planSchema, payload, file);
 }
 
 export function loadPlan(file: string): LoadedPlan {

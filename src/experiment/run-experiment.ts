@@ -5,15 +5,11 @@
  * run and what to hand back, and the experiment stops there until the marker appears.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { writeConditionTable } from '../formats/condition-table.js';
-import {
-  type BenchmarkConfig,
-  benchmarkConfigSchema,
-  type FamilyName,
-  zodInputError,
-} from '../runner/config.js';
+import { parseWith } from '../formats/json-file.js';
+import { type BenchmarkConfig, benchmarkConfigSchema, type FamilyName } from '../runner/config.js';
 import { listFamilyTasks } from '../runner/list-tasks.js';
 import { ProgressReporter } from '../runner/progress.js';
 import { runBenchmark } from '../runner/run-benchmark.js';
@@ -89,8 +85,7 @@ function prepareTaskSet(options: ExperimentOptions, out: string, name: string, d
   }
   const gen = spec.generate;
   // The file is validated on its own first (errors name it), then inline settings are merged over it.
-  if (gen.config) loadSettings(planPath(loaded, gen.config));
-  const fromFile = gen.config ? JSON.parse(readFileSync(planPath(loaded, gen.config), 'utf8')) : {};
+  const fromFile = gen.config ? loadSettings(planPath(loaded, gen.config)) : {};
   const merged: Record<string, unknown> = { ...fromFile };
   for (const [key, value] of Object.entries(gen.settings ?? {})) {
     const base = merged[key];
@@ -150,9 +145,7 @@ export function conditionConfig(
       },
     ],
   };
-  const parsed = benchmarkConfigSchema.safeParse(raw);
-  if (!parsed.success) throw zodInputError(parsed.error, `${options.loaded.file} (condition ${name})`);
-  return parsed.data;
+  return parseWith(benchmarkConfigSchema, raw, `${options.loaded.file} (condition ${name})`);
 }
 
 function conditionsOf(out: string, stage: RunStage): Condition[] {

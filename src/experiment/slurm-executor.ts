@@ -9,9 +9,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchmarkConfigYaml } from '../formats/benchmark-config.js';
+import { readSlurmJobs, writeSlurmJobs } from '../formats/slurm-jobs.js';
 import type { PolicyStyle } from '../models/scripted/style.js';
 import { type BenchmarkConfig, familiesOf, resolveAgent } from '../runner/config.js';
-import { configYaml } from '../runner/config-snapshot.js';
 import { resultPath, runJsonPath, runLayout } from '../runner/layout.js';
 import { listFamilyTasks } from '../runner/list-tasks.js';
 import { summarizeRun } from '../runner/run-benchmark.js';
@@ -47,12 +48,6 @@ export interface SlurmStageResult {
   missing: number;
   interrupted: boolean;
   jobIds: string[];
-}
-
-interface JobRecord {
-  job: string;
-  array: string;
-  submitted_at: string;
 }
 
 const defaultAlrCommand = () => [process.execPath, fileURLToPath(new URL('../cli/main.js', import.meta.url))];
@@ -125,16 +120,6 @@ export function stageScript(
   return lines.join('\n');
 }
 
-function readJobs(file: string): JobRecord[] {
-  if (!existsSync(file)) return [];
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    return Array.isArray(parsed) ? (parsed as JobRecord[]) : [];
-  } catch {
-    return [];
-  }
-}
-
 /** Writes every condition's files, submits what is missing, waits, and summarizes. */
 export async function runStageOnSlurm(
   stage: string,
@@ -147,9 +132,10 @@ export async function runStageOnSlurm(
   const slurmDir = resolve(stageDir, 'slurm');
   const jobsFile = join(slurmDir, 'jobs.json');
   const pollMs = o.pollMs ?? 10_000;
-  const jobs = readJobs(jobsFile);
+  const jobs = readSlurmJobs(jobsFile);
   const jobIds: string[] = [];
-  for (const c of conditions) writeFileAtomic(join(slurmDir, `${c.name}.yaml`), configYaml(c.config));
+  for (const c of conditions)
+    writeFileAtomic(join(slurmDir, `${c.name}.yaml`), benchmarkConfigYaml(c.config));
   const script = join(slurmDir, 'stage.sbatch');
   writeFileAtomic(script, stageScript(stage, slurmDir, conditions, o));
 
@@ -174,7 +160,7 @@ export async function runStageOnSlurm(
         script,
       );
       jobs.push({ job: active, array, submitted_at: new Date().toISOString() });
-      writeFileAtomic(jobsFile, `${JSON.stringify(jobs, null, 2)}\n`);
+      writeSlurmJobs(jobsFile, jobs);
       say(
         `stage '${stage}': ${episodes} episode(s) to play; submitted job array ${active} (tasks ${array}, script ${script})`,
       );

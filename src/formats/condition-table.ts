@@ -18,6 +18,8 @@ export const conditionTableRowSchema = z.looseObject({
   meanSteps: nullableNumber,
   meanTokens: nullableNumber,
   nameErrorEpisodes: z.number().int().nonnegative(),
+  /** Absent in tables written before it was counted. */
+  contextExceeded: z.number().int().nonnegative().optional(),
   errors: z.number().int().nonnegative(),
 });
 

@@ -6,7 +6,12 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError, validationError } from '../util/errors.js';
 
 /** Validates an already parsed value; a failure names the file and the first bad field. */
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string, fieldPrefix = ''): T {
+export function parseWith<T>(
+  schema: z.ZodType<T>,
+  value: unknown,
+  file: string | undefined,
+  fieldPrefix = '',
+): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw validationError(parsed.error, file, fieldPrefix);

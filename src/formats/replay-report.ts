@@ -2,7 +2,7 @@
 // re-executed under another runtime — divergences, NameErrors, the score it would reach. Tagged
 // `alr.replay.v1`; read by the report next to the run it replays.
 import { z } from 'zod';
-import { checkVersion, parseJsonText, parseWith, readJsonFile } from './json-file.js';
+import { checkVersion, parseJsonText, parseWith, readJsonFile, writeJsonFile } from './json-file.js';
 
 export const REPLAY_REPORT_VERSION = 'alr.replay.v1';
 
@@ -39,4 +39,10 @@ export function readReplayReport(file: string): ReplayReportFile {
 
 export function parseReplayReportText(text: string, file: string): ReplayReportFile {
   return parseReplayReport(parseJsonText(text, file), file);
+}
+
+/** Writes a report as given (its key order), after checking that it reads back as one. */
+export function writeReplayReportFile(file: string, report: object): void {
+  parseReplayReport(report, file);
+  writeJsonFile(file, report);
 }

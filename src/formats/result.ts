@@ -2,7 +2,7 @@
 // Written by the runner (reference byte layout); read here, loosely, so that reference files, older
 // runs and newer optional fields all pass.
 import { z } from 'zod';
-import { readJsonFile } from './json-file.js';
+import { parseWith, readJsonFile } from './json-file.js';
 import { recordedRuntimeSchema } from './runtime-mode.js';
 import { tokenUsageSchema } from './token-usage.js';
 
@@ -24,7 +24,10 @@ export const resultFileSchema = z.looseObject({
       family: z.string().optional(),
       runtime: recordedRuntimeSchema.optional(),
       agent: z.string().optional(),
+      model: z.looseObject({ name: z.string(), kind: z.string() }).optional(),
       stop_reason: z.string().nullish(),
+      terminated: z.boolean().optional(),
+      truncated: z.boolean().optional(),
       steps: z.number().nullish(),
       token_usage: tokenUsageSchema.nullish(),
       wall_time_s: z.number().nullish(),
@@ -32,6 +35,11 @@ export const resultFileSchema = z.looseObject({
     .optional(),
 });
 export type ResultFile = z.infer<typeof resultFileSchema>;
+
+/** Validates a parsed result file. */
+export function parseResultFile(value: unknown, file: string): ResultFile {
+  return parseWith(resultFileSchema, value, file);
+}
 
 export function readResultFile(file: string): ResultFile {
   return readJsonFile(resultFileSchema, file);

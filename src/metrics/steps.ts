@@ -8,7 +8,7 @@ export function stepsOfTrace(trace: TraceFile, file: string): StepView[] {
   const steps: StepView[] = [];
   for (const [index, event] of trace.events.entries()) {
     if (event.type !== 'StepEvent') continue;
-    const d = parseWith(stepEventData, event.data, file, `events.${index}.data`);
+    const d = parseWith(stepEventData, event.data, file, `events[${index}].data`);
     const ir = d.interpreter_result ?? null;
     const ran = typeof d.code === 'string' && ir !== null && typeof ir.success === 'boolean';
     const error = ir?.error ?? null;

@@ -1,6 +1,8 @@
 // Replays the assistant turns of a recorded trace, in order, as if a model wrote them again.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseWith } from '../formats/json-file.js';
+import { readTraceFile, stepEventDataSchema } from '../formats/trace.js';
 import { InputError } from '../util/errors.js';
 import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 import { estimatedUsage } from './usage.js';
@@ -12,26 +14,16 @@ interface RecordedTurn {
 
 /** Assistant turns of a trace file (`events[].type == "StepEvent"`, `data.assistant_text`). */
 export function readRecordedTurns(path: string): RecordedTurn[] {
-  let trace: unknown;
-  try {
-    trace = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new InputError(`cannot read trace: ${(err as Error).message}`, path);
-  }
-  const events = (trace as { events?: unknown })?.events;
-  if (!Array.isArray(events)) throw new InputError('a trace must have an "events" list', path, 'events');
+  const trace = readTraceFile(path);
   const turns: RecordedTurn[] = [];
-  events.forEach((event, i) => {
-    const e = event as { type?: unknown; data?: { assistant_text?: unknown; token_usage?: unknown } };
-    if (e?.type !== 'StepEvent') return;
-    const text = e.data?.assistant_text;
+  trace.events.forEach((event, i) => {
+    if (event.type !== 'StepEvent') return;
+    const field = `events[${i}].data`;
+    const data = parseWith(stepEventDataSchema, event.data, path, field);
+    const text = data.assistant_text;
     if (typeof text !== 'string')
-      throw new InputError(
-        'StepEvent without a string assistant_text',
-        path,
-        `events.${i}.data.assistant_text`,
-      );
-    const u = e.data?.token_usage as Partial<TokenUsage> | undefined;
+      throw new InputError('StepEvent without a string assistant_text', path, `${field}.assistant_text`);
+    const u = data.token_usage;
     const usage =
       u && typeof u.prompt_tokens === 'number' && typeof u.completion_tokens === 'number'
         ? {

@@ -6,10 +6,10 @@
  */
 import { setMaxListeners } from 'node:events';
 import { monotonicSeconds } from '../agent/time.js';
+import { writeBenchmarkConfig } from '../formats/benchmark-config.js';
 import { writeRunJson } from '../formats/run-json.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { type BenchmarkConfig, familiesOf, type ResolvedAgent, resolveAgent } from './config.js';
-import { configYaml } from './config-snapshot.js';
 import {
   type AgentExecutor,
   type EpisodeJob,
@@ -95,7 +95,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
   // Refused before anything is written when the folder's episodes were played by something else.
   const metadata = runMetadata({ config, tasksDir: options.tasksDir, agents, ...options.metadata });
   const runJson = settleRunIdentity(layout, metadata, options.relabel);
-  writeFileAtomic(configYamlPath(layout), configYaml(config));
+  writeBenchmarkConfig(configYamlPath(layout), config);
   writeRunJson(runJsonPath(layout), runJson);
 
   const progress = options.progress;

@@ -207,6 +207,30 @@ interface PythonInstall {
   version: string;
 }
 
+function isPythonInstall(value: unknown): value is PythonInstall {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return ['executable', 'stdlib', 'platstdlib', 'prefix', 'version'].every(
+    (k) => typeof record[k] === 'string',
+  );
+}
+
+/** The probe's one JSON line; anything else (a wrapper printing first, a broken python) is refused. */
+function parsePythonInstall(out: string, command: string): PythonInstall {
+  let value: unknown;
+  try {
+    value = JSON.parse(out);
+  } catch {
+    value = undefined;
+  }
+  if (!isPythonInstall(value))
+    throw new SandboxError(
+      `unexpected answer to the install probe: ${JSON.stringify(out.slice(0, 200))}`,
+      command,
+    );
+  return value;
+}
+
 const pythonCache = new Map<string, PythonInstall>();
 /** Where the machine's python3 really lives (a version-manager shim needs the caller's env). */
 export function pythonInstall(command = 'python3'): PythonInstall {
@@ -217,7 +241,7 @@ export function pythonInstall(command = 'python3'): PythonInstall {
     'print(json.dumps({"executable": os.path.realpath(sys.executable), "stdlib": p["stdlib"], ' +
     '"platstdlib": p["platstdlib"], "prefix": sys.base_prefix, "version": sys.version.split()[0]}))';
   const out = execFileSync(command, ['-I', '-c', script], { encoding: 'utf8', timeout: 30_000 });
-  const info = JSON.parse(out) as PythonInstall;
+  const info = parsePythonInstall(out, command);
   pythonCache.set(command, info);
   return info;
 }

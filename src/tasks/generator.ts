@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { dumpSettings, readSettings, type Settings } from '../formats/generator-settings.js';
+import { TASK_SCHEMA_VERSION, taskFileText, writeTaskFile } from '../formats/task-file.js';
 import { pyJsonDumps } from '../python/json.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import { TASK_FAMILIES, type TaskFamily } from './environment.js';
+import {
+  MANIFEST_SCHEMA_VERSION,
+  nlFallback,
+  nowMicros,
+  pydanticUtc,
+  pythonIsoUtc,
+} from './generated-fields.js';
 import {
   allowedFromAttemptRng,
   allowedFromGlobalStream,
@@ -14,16 +23,6 @@ import {
 import { sampleNavigation } from './navigation/sampler.js';
 import { pyExceptionRepr } from './python-repr.js';
 import { sampleRuleDiagnosis } from './rule_diagnosis/sampler.js';
-import { dumpSettings, parseSettings, type Settings } from './settings.js';
-import {
-  MANIFEST_SCHEMA_VERSION,
-  nlFallback,
-  nowMicros,
-  pydanticUtc,
-  pythonIsoUtc,
-  TASK_SCHEMA_VERSION,
-  taskFileText,
-} from './task-file.js';
 
 export interface GenerateOptions {
   /** Output folder: tasks go to `<outDir>/tasks/<family>/<task_id>.json`. */
@@ -72,19 +71,7 @@ export function taskIdFor(family: TaskFamily, index: number): string {
 
 /** Reads and validates a generator config (the reference's `Settings` JSON). */
 export function loadSettings(path: string): Settings {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read config: ${(err as Error).message}`, path);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON: ${(err as Error).message}`, path);
-  }
-  return parseSettings(json, path);
+  return readSettings(path);
 }
 
 /** Python's `str(Path(p))` for a POSIX path: no empty or `.` parts, no trailing slash. */
@@ -183,7 +170,7 @@ export function generateTasks(input: Settings, options: GenerateOptions): Genera
           generated_at: pydanticUtc(nowMicros()),
           nl: nlFallback(job.family),
         };
-        writeFileAtomic(path, taskFileText(task));
+        writeTaskFile(path, task);
         progress.written++;
       } catch (err) {
         const record = {

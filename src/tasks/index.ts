@@ -1,4 +1,7 @@
 // Public API of the tasks module: other parts import only from here.
+
+export type { Settings } from '../formats/generator-settings.js';
+export { dumpSettings, parseSettings } from '../formats/generator-settings.js';
 export { createEnvironment } from './create-environment.js';
 export type { Environment, TaskFamily, TaskResult } from './environment.js';
 export { TASK_FAMILIES } from './environment.js';
@@ -13,8 +16,6 @@ export { NavigationEnvironment } from './navigation/environment.js';
 export { sampleNavigation } from './navigation/sampler.js';
 export { RuleDiagnosisEnvironment } from './rule_diagnosis/environment.js';
 export { sampleRuleDiagnosis } from './rule_diagnosis/sampler.js';
-export type { Settings } from './settings.js';
-export { dumpSettings, parseSettings } from './settings.js';
 export type { Tool, ToolArgs, ToolParam, ToolReturn, ToolSpec } from './tool.js';
 export { ToolRuntimeError } from './tool.js';
 export type { ToolDocOverride, ToolDocOverrides } from './tool-doc.js';
@@ -27,5 +28,4 @@ export type {
   RuleDiagnosisTask,
   RuleParams,
   Task,
-  TaskCommon,
 } from './types.js';

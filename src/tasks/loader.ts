@@ -1,36 +1,21 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { parseTaskFile, readTaskFile } from '../formats/task-file.js';
 import { InputError } from '../util/errors.js';
 import { TASK_FAMILIES, type TaskFamily } from './environment.js';
-import { completeKnapsackReference, normalizeReleasedVariant, validateTask } from './schema.js';
 import type { Task } from './types.js';
 
 /**
- * Validates a parsed task file. Accepts the reference layout and the released-dataset variant
- * (see `normalizeReleasedVariant`). Throws InputError naming `path` and the field at fault.
+ * Validates a parsed task file. Accepts the reference layout and the released-dataset variant.
+ * Throws InputError naming `path` and the field at fault.
  */
 export function parseTask(json: unknown, path = '<task>'): Task {
-  const normalized = completeKnapsackReference(normalizeReleasedVariant(json));
-  const result = validateTask(normalized);
-  if ('issue' in result) throw new InputError(result.issue.message, path, result.issue.field || undefined);
-  return result.task;
+  return parseTaskFile(json, path);
 }
 
 /** Reads and validates one task file. */
 export function loadTask(path: string): Task {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read task file: ${(err as Error).message}`, path);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON: ${(err as Error).message}`, path);
-  }
-  return parseTask(json, path);
+  return readTaskFile(path);
 }
 
 function jsonFilesIn(dir: string): string[] {

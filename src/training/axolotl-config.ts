@@ -1,5 +1,5 @@
 // Axolotl QLoRA config for an exported training set, with current (non-deprecated) dataset keys.
-import type { ExportFormat } from './formats.js';
+import type { ExportFormat } from '../formats/training-example.js';
 import { PAPER_HYPERPARAMETERS as HP } from './hyperparameters.js';
 
 export interface AxolotlOptions {

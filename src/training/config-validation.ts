@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseExampleLine } from './formats.js';
+import { parseExampleLine } from '../formats/training-example.js';
+import { formatFieldPath } from '../util/errors.js';
 import { exampleTokens } from './token-truncation.js';
 
 const chatDataset = z
@@ -143,7 +144,7 @@ export interface ValidationReport {
 function schemaProblems(schema: z.ZodType, config: unknown, label: string): string[] {
   const parsed = schema.safeParse(config);
   if (parsed.success) return [];
-  return parsed.error.issues.map((i) => `${label}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  return parsed.error.issues.map((i) => `${label}: ${formatFieldPath(i.path) || '(root)'}: ${i.message}`);
 }
 
 interface DatasetRef {
@@ -192,7 +193,7 @@ function datasetProblems(
       );
       return;
     }
-    const tokens = exampleTokens(parseExampleLine(line));
+    const tokens = exampleTokens(parseExampleLine(line, file, i + 1));
     report.examples++;
     report.maxTokens = Math.max(report.maxTokens, tokens);
     if (tokens > sequenceLength)

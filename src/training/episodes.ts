@@ -1,22 +1,21 @@
 // One episode of a run as the exporter, the statistics and replay see it: the trace, its result
 // file, and what can be said about it (task, runtime, agent, model) from the files that exist.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { type ResultFile, readResultFile } from '../formats/result.js';
+import { type RunJsonAgent, readRunJson } from '../formats/run-json.js';
+import { readTraceFile, type TraceAlrBlock, type TraceFile } from '../formats/trace.js';
 import { isRuntimeName, normalizeRuntime, type RuntimeName } from '../runtime/spec.js';
+import { AlrError } from '../util/errors.js';
+import { isRecord } from '../util/is-record.js';
 import { findTraceFiles, relativeToRoot, resultPathFor, TRACE_SUFFIX } from './trace-files.js';
-import type { ResultFile, TraceAlrBlock, TraceFile } from './trace-types.js';
-import { isRecord } from './trace-types.js';
 
 /** A runtime spec's canonical text (docs/runtimes.md): 'persistent', 'stateless', 'persistent:ttl=3', … */
 export type Runtime = RuntimeName;
 
-export interface RunAgentInfo {
-  name: string;
-  model?: { name?: string; kind?: string };
-  runtime?: Runtime;
-  policy_style?: Runtime;
-}
+/** One agent of `run.json`. */
+export type RunAgentInfo = RunJsonAgent;
 
 export interface Episode {
   runDir: string;
@@ -42,23 +41,17 @@ export interface SkippedTrace {
   reason: string;
 }
 
-function readJson(path: string): unknown {
-  return JSON.parse(readFileSync(path, 'utf8'));
-}
-
 /** The agents listed in `<run>/run.json` (our run metadata), by name. */
 export function readRunAgents(runDir: string): Map<string, RunAgentInfo> {
   const agents = new Map<string, RunAgentInfo>();
   const path = join(runDir, 'run.json');
   if (!existsSync(path)) return agents;
   try {
-    const run = readJson(path);
-    if (isRecord(run) && Array.isArray(run.agents)) {
-      for (const a of run.agents)
-        if (isRecord(a) && typeof a.name === 'string') agents.set(a.name, a as unknown as RunAgentInfo);
-    }
-  } catch {
-    // run.json is optional metadata; a broken one only costs labels.
+    for (const agent of readRunJson(path).agents) agents.set(agent.name, agent);
+  } catch (err) {
+    // run.json is optional metadata: a broken one only costs labels, but one written by a newer
+    // alr is refused rather than half understood.
+    if (AlrError.is(err) && err.field === 'schema') throw err;
   }
   return agents;
 }
@@ -104,23 +97,21 @@ function layoutNames(source: string): { agent: string | null; family: string | n
 }
 
 export function loadEpisode(runDir: string, tracePath: string, agents: Map<string, RunAgentInfo>): Episode {
-  const trace = readJson(tracePath);
-  if (!isRecord(trace)) throw new Error('not a JSON object');
-  const t = trace as TraceFile;
+  const t = readTraceFile(tracePath);
   const resultPath = resultPathFor(tracePath);
   let result: ResultFile | null = null;
   if (existsSync(resultPath)) {
     try {
-      const r = readJson(resultPath);
-      if (isRecord(r)) result = r as ResultFile;
+      result = readResultFile(resultPath);
     } catch {
+      // A missing or broken result file leaves the episode without status and score.
       result = null;
     }
   }
   const source = relativeToRoot(runDir, tracePath);
   const layout = layoutNames(source);
-  const alr: TraceAlrBlock = isRecord(t.alr) ? (t.alr as TraceAlrBlock) : {};
-  const ralr = isRecord(result?.alr) ? result.alr : {};
+  const alr: TraceAlrBlock = t.alr ?? {};
+  const ralr = result?.alr ?? {};
   const agent = str(alr.agent) ?? str(ralr.agent) ?? layout.agent;
   const agentInfo = agent ? agents.get(agent) : undefined;
   const family = str(alr.family) ?? str(ralr.family) ?? layout.family;

@@ -1,11 +1,12 @@
 // `alr export`: run folders → fine-tuning JSONL (+ provenance sidecar, optional validation split).
 import { basename } from 'node:path';
+import { type ExportProvenance, writeProvenanceFile } from '../formats/export-provenance.js';
+import type { ExportFormat } from '../formats/training-example.js';
+import { formatExample } from '../formats/training-example.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import type { Episode, Runtime } from './episodes.js';
 import { iterateEpisodes } from './episodes.js';
-import type { ExportFormat } from './formats.js';
-import { formatExample } from './formats.js';
 import {
   referenceCharBudget,
   referenceJsonLine,
@@ -116,7 +117,7 @@ function exportReference(options: ExportOptions): ExportOutcome {
   }
   const maxChars = referenceCharBudget(options.maxSeqLength ?? DEFAULT_MAX_SEQ_LENGTH);
   const lines: string[] = [];
-  const provenance: string[] = [];
+  const provenance: ExportProvenance[] = [];
   const skipped: ExportOutcome['skipped'] = [];
   for (const runDir of options.runDirs) {
     for (const path of findTraceFiles(runDir)) {
@@ -134,20 +135,18 @@ function exportReference(options: ExportOptions): ExportOutcome {
         continue;
       }
       lines.push(referenceJsonLine(kept));
-      provenance.push(
-        JSON.stringify({
-          run: basename(runDir),
-          source: relativeToRoot(runDir, path),
-          messages: kept.length,
-          truncated: kept.length !== loaded.length,
-          options: { compat: 'reference', max_seq_length: options.maxSeqLength ?? DEFAULT_MAX_SEQ_LENGTH },
-        }),
-      );
+      provenance.push({
+        run: basename(runDir),
+        source: relativeToRoot(runDir, path),
+        messages: kept.length,
+        truncated: kept.length !== loaded.length,
+        options: { compat: 'reference', max_seq_length: options.maxSeqLength ?? DEFAULT_MAX_SEQ_LENGTH },
+      });
     }
   }
   const { provenance: provPath } = exportCompanionPaths(options.out);
   writeFileAtomic(options.out, joinLines(lines));
-  writeFileAtomic(provPath, joinLines(provenance));
+  writeProvenanceFile(provPath, provenance);
   return {
     train: lines.length,
     validation: 0,
@@ -187,9 +186,9 @@ function exportDefault(options: ExportOptions): ExportOutcome {
   const seen = new Set<string>();
   const out = {
     train: [] as string[],
-    trainProv: [] as string[],
+    trainProv: [] as ExportProvenance[],
     val: [] as string[],
-    valProv: [] as string[],
+    valProv: [] as ExportProvenance[],
   };
   let filtered = 0;
   let duplicates = 0;
@@ -225,7 +224,7 @@ function exportDefault(options: ExportOptions): ExportOutcome {
     seen.add(key);
     if (cut.dropped > 0) truncated++;
     const validation = isValidationTask(ep.taskId, valFraction, seed);
-    const provenance = JSON.stringify({
+    const provenance: ExportProvenance = {
       task_id: ep.taskId,
       seed: ep.seed,
       family: ep.family,
@@ -244,7 +243,7 @@ function exportDefault(options: ExportOptions): ExportOutcome {
       tokens: cut.tokens,
       truncated: cut.dropped > 0,
       options: exportOptions,
-    });
+    };
     const line = JSON.stringify(formatExample(cut.messages, format));
     if (validation) {
       out.val.push(line);
@@ -256,11 +255,11 @@ function exportDefault(options: ExportOptions): ExportOutcome {
   }
   const paths = exportCompanionPaths(options.out);
   writeFileAtomic(options.out, joinLines(out.train));
-  writeFileAtomic(paths.provenance, joinLines(out.trainProv));
+  writeProvenanceFile(paths.provenance, out.trainProv);
   const files = [options.out, paths.provenance];
   if (valFraction > 0) {
     writeFileAtomic(paths.validation, joinLines(out.val));
-    writeFileAtomic(paths.validationProvenance, joinLines(out.valProv));
+    writeProvenanceFile(paths.validationProvenance, out.valProv);
     files.push(paths.validation, paths.validationProvenance);
   }
   return {

@@ -1,10 +1,10 @@
 // Training data export, training/serving configs and counterfactual replay.
 
+export * from '../formats/training-example.js';
 export * from './axolotl-config.js';
 export * from './config-validation.js';
 export * from './episodes.js';
 export * from './export.js';
-export * from './formats.js';
 export * from './hyperparameters.js';
 export * from './reference-conversion.js';
 export * from './replay.js';
@@ -13,7 +13,6 @@ export * from './serving.js';
 export * from './split.js';
 export * from './token-truncation.js';
 export * from './trace-files.js';
-export * from './trace-types.js';
 export * from './train-config.js';
 export * from './training-stats.js';
 export * from './trl-config.js';

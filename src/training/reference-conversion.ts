@@ -1,9 +1,9 @@
 // `--compat reference`: the reference's trace → chat conversion (reference-behavior §9.1 steps 1, 2,
 // 4, 5), kept as it is, quirks included, so that its JSONL can be reproduced line for line.
 import { readFileSync } from 'node:fs';
+import type { TraceMessage } from '../formats/trace.js';
 import { PyFloat, pyJsonDumps, pyJsonParse } from '../python/json.js';
-import type { TraceMessage } from './trace-types.js';
-import { isRecord } from './trace-types.js';
+import { isRecord } from '../util/is-record.js';
 
 /** Python truthiness of a JSON value. */
 export function pyTruthy(value: unknown): boolean {

@@ -3,19 +3,20 @@
 // diverge from the recorded ones, which steps fail with NameError, and the score the actions reach.
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { REPLAY_REPORT_VERSION, writeReplayReportFile } from '../formats/replay-report.js';
 import { readRunJson } from '../formats/run-json.js';
+import { stepEvents } from '../formats/trace.js';
 import { pyJsonDumps } from '../python/json.js';
 import { parseRuntimeSpec, type RuntimeName, runtimeSlug } from '../runtime/spec.js';
 import type { InterpreterSession, SessionOptions } from '../sandbox/interpreter.js';
 import { mean } from '../stats/mean.js';
 import type { Environment } from '../tasks/environment.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
+import { isRecord } from '../util/is-record.js';
 import type { Episode } from './episodes.js';
 import { iterateEpisodes } from './episodes.js';
 import { observationFromInterpreterResult } from './runtime-view.js';
 import { findTraceFiles } from './trace-files.js';
-import { isRecord, stepEvents } from './trace-types.js';
 
 export type OpenSession = (options: SessionOptions) => Promise<InterpreterSession>;
 
@@ -63,7 +64,7 @@ export interface EpisodeReplay {
 }
 
 export interface ReplayReport {
-  schema: 'alr.replay.v1';
+  schema: typeof REPLAY_REPORT_VERSION;
   runtime: RuntimeName;
   backend: string | null;
   created_at: string;
@@ -238,7 +239,7 @@ export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
     throw new InputError('no readable *.trace.json in the run folder', options.runDir);
   const replayed = reports.filter((r) => r.error === null);
   return {
-    schema: 'alr.replay.v1',
+    schema: REPLAY_REPORT_VERSION,
     runtime: options.runtime,
     backend: options.backend ?? null,
     created_at: new Date().toISOString(),
@@ -257,7 +258,7 @@ export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
 /** `replay_<runtime>.json` in the run folder (or `out`). */
 export function writeReplayReport(report: ReplayReport, runDir: string, out?: string): string {
   const path = out ?? join(runDir, `replay_${runtimeSlug(report.runtime)}.json`);
-  writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeReplayReportFile(path, report);
   return path;
 }
 

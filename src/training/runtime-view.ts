@@ -1,9 +1,9 @@
 // The default export's conversation: what the model actually saw at run time (fixes reference
 // §11.15). Our traces record it in `alr.messages`; for reference traces it is rebuilt from events.
 import { renderWithThinking } from '../agent/reasoning.js';
+import type { TraceFile, TraceMessage } from '../formats/trace.js';
 import { pyJsonDumps } from '../python/json.js';
-import type { TraceFile, TraceMessage } from './trace-types.js';
-import { isRecord } from './trace-types.js';
+import { isRecord } from '../util/is-record.js';
 
 export type RuntimeViewSource = 'alr.messages' | 'step-events' | 'rebuilt';
 
@@ -97,9 +97,9 @@ function fromEvents(trace: TraceFile): RuntimeView | null {
     }
   }
   // The goal prompt followed the system messages in the request (StartEvent is logged before them).
-  const startEvent = events.find((e) => isRecord(e) && e.type === 'StartEvent' && isRecord(e.data));
+  const startData = events.find((e) => e.type === 'StartEvent' && isRecord(e.data))?.data;
   const task =
-    startEvent && typeof startEvent.data?.task === 'string' ? startEvent.data.task : trace.summary?.task;
+    isRecord(startData) && typeof startData.task === 'string' ? startData.task : trace.summary.task;
   if (typeof task !== 'string') return null;
   const systemCount = messages.findIndex((m) => m.role !== 'system');
   const at = systemCount === -1 ? messages.length : systemCount;

@@ -6,8 +6,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import {
+  type ExportProvenance,
+  readProvenanceFile,
+  writeProvenanceFile,
+} from '../formats/export-provenance.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { InputError } from '../util/errors.js';
+import { InputError, RunIoError } from '../util/errors.js';
 import { type ExportOptions, type ExportOutcome, exportCompanionPaths, exportTraining } from './export.js';
 
 export interface MatchedSide {
@@ -35,7 +40,7 @@ export interface TokenMatchReport {
 
 interface Example {
   line: string;
-  provenance: string;
+  provenance: ExportProvenance;
   taskId: string;
   tokens: number;
 }
@@ -47,17 +52,29 @@ function readLines(path: string): string[] {
 
 function examplesOf(out: string): Example[] {
   const lines = readLines(out);
-  const provenance = readLines(exportCompanionPaths(out).provenance);
-  if (lines.length !== provenance.length) throw new Error(`${out}: examples and provenance differ in length`);
+  const provenanceFile = exportCompanionPaths(out).provenance;
+  const provenance = readProvenanceFile(provenanceFile);
+  if (lines.length !== provenance.length)
+    throw new RunIoError(
+      `${provenance.length} provenance lines for ${lines.length} examples in ${out}`,
+      provenanceFile,
+    );
   return lines.map((line, i) => {
-    const p = JSON.parse(provenance[i] as string) as { task_id?: unknown; tokens?: unknown };
-    if (typeof p.task_id !== 'string' || typeof p.tokens !== 'number')
-      throw new Error(`${out}: provenance line ${i + 1} lacks task_id or tokens`);
-    return { line, provenance: provenance[i] as string, taskId: p.task_id, tokens: p.tokens };
+    const p = provenance[i] as ExportProvenance;
+    // The default export writes both; a reference-compatible export has no token counts.
+    if (p.task_id === undefined) throw new InputError('missing', provenanceFile, `line ${i + 1}.task_id`);
+    if (p.tokens === undefined) throw new InputError('missing', provenanceFile, `line ${i + 1}.tokens`);
+    return { line, provenance: p, taskId: p.task_id, tokens: p.tokens };
   });
 }
 
-function total(examples: readonly Example[]): number {
+/** What the subsampling needs of an example. */
+interface Sized {
+  taskId: string;
+  tokens: number;
+}
+
+function total(examples: readonly Sized[]): number {
   return examples.reduce((a, e) => a + e.tokens, 0);
 }
 
@@ -75,13 +92,13 @@ function hashedOrder(taskIds: Iterable<string>, seed: number): string[] {
  * (first fit). Every task left out was larger than the room left when it was met, so the room left
  * at the end is smaller than that task's tokens.
  */
-export function subsampleByTask(examples: readonly Example[], target: number, seed: number): Example[] {
-  const byTask = new Map<string, Example[]>();
+export function subsampleByTask<E extends Sized>(examples: readonly E[], target: number, seed: number): E[] {
+  const byTask = new Map<string, E[]>();
   for (const e of examples) byTask.set(e.taskId, [...(byTask.get(e.taskId) ?? []), e]);
   const kept = new Set<string>();
   let used = 0;
   for (const id of hashedOrder(byTask.keys(), seed)) {
-    const tokens = total(byTask.get(id) as Example[]);
+    const tokens = total(byTask.get(id) as E[]);
     if (used + tokens <= target) {
       kept.add(id);
       used += tokens;
@@ -126,7 +143,10 @@ export function exportTokenMatched(options: TokenMatchOptions): {
     const mine = kept[i] as Example[];
     const out = outs[i] as string;
     writeFileAtomic(out, mine.map((e) => `${e.line}\n`).join(''));
-    writeFileAtomic(exportCompanionPaths(out).provenance, mine.map((e) => `${e.provenance}\n`).join(''));
+    writeProvenanceFile(
+      exportCompanionPaths(out).provenance,
+      mine.map((e) => e.provenance),
+    );
     return {
       run: runDirs[i] as string,
       file: out,

@@ -1,7 +1,8 @@
 // Truncation by real Qwen3 tokens at turn boundaries (the default export; the reference cut by
 // characters at 3.5 chars/token, which can drop or keep the wrong amount).
+
+import type { TraceMessage } from '../formats/trace.js';
 import { countQwen3Tokens, renderQwen3Chat } from '../models/qwen3.js';
-import type { TraceMessage } from './trace-types.js';
 
 /** Qwen3 tokens of a training example: the whole conversation rendered by the chat template. */
 export function exampleTokens(messages: readonly TraceMessage[]): number {

@@ -2,13 +2,13 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import YAML from 'yaml';
+import type { ExportFormat } from '../formats/training-example.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import { axolotlConfig } from './axolotl-config.js';
 import type { ValidationReport } from './config-validation.js';
 import { validateAxolotlConfig, validateTrlConfig } from './config-validation.js';
 import { exportCompanionPaths } from './export.js';
-import type { ExportFormat } from './formats.js';
 import type { AdapterSpec, BenchmarkOptions, ServeOptions } from './serving.js';
 import { benchmarkConfig, evaluationConditions, vllmServeScript } from './serving.js';
 import { trlConfig, trlScript } from './trl-config.js';

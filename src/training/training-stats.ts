@@ -1,14 +1,16 @@
 // Table 1 style statistics of a training set (the columns of the reference's get_trace_stats.py),
 // from run folders or from a JSONL file (one trace per line, or exported chat examples).
 import { readFileSync, statSync } from 'node:fs';
+import { parseWith } from '../formats/json-file.js';
+import { resultFileSchema } from '../formats/result.js';
+import { parseTrace, stepEvents, type TraceFile } from '../formats/trace.js';
+import { parseExampleLine } from '../formats/training-example.js';
 import { mean } from '../stats/mean.js';
 import { InputError } from '../util/errors.js';
+import { isRecord } from '../util/is-record.js';
 import type { Episode } from './episodes.js';
 import { iterateEpisodes } from './episodes.js';
-import { parseExampleLine } from './formats.js';
 import { exampleTokens } from './token-truncation.js';
-import type { TraceFile } from './trace-types.js';
-import { isRecord, stepEvents } from './trace-types.js';
 
 /** The reference's textual tool-call count: occurrences of a knapsack tool call in the code. */
 const TOOL_CALL_PATTERN = /\b(inspect|take_item|list_items|finish)\s*\(/g;
@@ -120,11 +122,15 @@ function statsFromJsonl(path: string): TrainingSetStats {
     if (isRecord(record) && Array.isArray(record.events)) {
       kind ??= 'trace-jsonl';
       // A released trace line may carry its result inline under "result" (as a result file would).
-      const result = isRecord(record.result) && isRecord(record.result.result) ? record.result : null;
-      rows.push(episodeStats({ trace: record as TraceFile, result: result as Episode['result'] }));
+      const where = `line ${i + 1}`;
+      const result =
+        isRecord(record.result) && isRecord(record.result.result)
+          ? parseWith(resultFileSchema, record.result, path, `${where}.result`)
+          : null;
+      rows.push(episodeStats({ trace: parseTrace(record, path, where), result }));
     } else if (isRecord(record) && (Array.isArray(record.messages) || Array.isArray(record.conversations))) {
       kind ??= 'chat-jsonl';
-      const messages = parseExampleLine(line);
+      const messages = parseExampleLine(line, path, i + 1);
       const assistant = messages.filter((m) => m.role === 'assistant');
       let toolCalls = 0;
       for (const m of assistant) {

@@ -1,7 +1,7 @@
 // TRL SFT equivalent of the Axolotl setup: a YAML of settings and a short training script that
 // reads it. The script masks everything but assistant turns itself (Qwen3's stock chat template
 // has no generation markers, so TRL cannot derive assistant masks from it).
-import type { ExportFormat } from './formats.js';
+import type { ExportFormat } from '../formats/training-example.js';
 import { PAPER_HYPERPARAMETERS as HP } from './hyperparameters.js';
 
 export interface TrlOptions {

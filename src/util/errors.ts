@@ -87,17 +87,23 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** The first issue of a zod error as an InputError naming the file and the field. */
+/**
+ * The first issue of a zod error as an InputError naming the file and the field: the one place a
+ * schema failure becomes a message. `fieldPrefix` places the value inside a bigger file (`line 3`,
+ * `agents[0]`); `what` names the kind of file when its name does not (`invalid prompt pack: …`).
+ */
 export function validationError(
   error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> },
   file: string | undefined,
   fieldPrefix = '',
+  what = '',
 ): InputError {
   const issue = error.issues[0];
   const inner = formatFieldPath(issue?.path ?? []);
   const field =
     fieldPrefix && inner ? `${fieldPrefix}${inner.startsWith('[') ? '' : '.'}${inner}` : fieldPrefix || inner;
-  return new InputError(issue?.message ?? 'invalid value', file, field || undefined);
+  const message = issue?.message ?? 'invalid value';
+  return new InputError(what ? `${what}: ${message}` : message, file, field || undefined);
 }
 
 /** The one line the CLI prints for an AlrError. */

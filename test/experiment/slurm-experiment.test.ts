@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readSlurmJobs } from '../../src/formats/slurm-jobs.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath } from '../helpers/paths.js';
 import { type SlurmCluster, slurmUnavailable, startSlurmCluster } from '../helpers/slurm-cluster.js';
@@ -126,11 +127,7 @@ function assertExactlyOnce(out: string): void {
   }
 }
 
-const jobsOf = (out: string) =>
-  JSON.parse(readFileSync(join(out, 'eval', 'slurm', 'jobs.json'), 'utf8')) as {
-    job: string;
-    array: string;
-  }[];
+const jobsOf = (out: string) => readSlurmJobs(join(out, 'eval', 'slurm', 'jobs.json'));
 
 describe('experiments on a real one-node Slurm', () => {
   it('a run stage through sbatch job arrays: every episode exactly once', async (t) => {

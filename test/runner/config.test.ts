@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { benchmarkConfigYaml, pyPathString } from '../../src/formats/benchmark-config.js';
 import {
   applyOverrides,
   loadBenchmarkConfig,
   parseBenchmarkConfig,
   resolveAgent,
 } from '../../src/runner/config.js';
-import { configYaml, pyPathString } from '../../src/runner/config-snapshot.js';
 import { InputError } from '../../src/util/errors.js';
 import { testData } from '../helpers/paths.js';
 
@@ -67,7 +67,7 @@ describe('benchmark config', () => {
     for (const file of exampleConfigs) {
       const config = loadBenchmarkConfig(join(dir, file));
       const expected = readFileSync(join(dir, file.replace('.yaml', '.expected.yaml')), 'utf8');
-      assert.equal(configYaml(config), expected, file);
+      assert.equal(benchmarkConfigYaml(config), expected, file);
     }
   });
 

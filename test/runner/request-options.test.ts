@@ -2,8 +2,8 @@
 // to the endpoint, recorded in run.json and config.yaml.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { benchmarkConfigYaml } from '../../src/formats/benchmark-config.js';
 import { parseBenchmarkConfig, requestExtraBody, resolveAgent } from '../../src/runner/config.js';
-import { configYaml } from '../../src/runner/config-snapshot.js';
 import { runMetadata } from '../../src/runner/run-metadata.js';
 import { InputError } from '../../src/util/errors.js';
 
@@ -53,7 +53,7 @@ describe('request options', () => {
       thinking: 'off',
     });
     assert.equal(meta.agents[0].max_context_tokens, 32768);
-    const yaml = configYaml(parsed);
+    const yaml = benchmarkConfigYaml(parsed);
     assert.match(yaml, /thinking: 'off'|thinking: off/);
     assert.match(yaml, /top_k: 20/);
     assert.match(yaml, /max_context_tokens: 32768/);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pyFloat } from '../../src/python/json.js';
+import { pyYamlDump } from '../../src/python/pyyaml-dump.js';
 import { formatDuration, progressLine } from '../../src/runner/progress.js';
-import { pyYamlDump } from '../../src/runner/pyyaml-dump.js';
 import { countStatuses, pySum } from '../../src/runner/summary.js';
 
 describe('PyYAML-compatible dump', () => {

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { conditionName, parsePlan } from '../../src/experiment/plan.js';
 import { semanticsPlan } from '../../src/experiment/semantics-plan.js';
+import { benchmarkConfigYaml } from '../../src/formats/benchmark-config.js';
 import { applyOverrides, parseBenchmarkConfig, resolveAgent } from '../../src/runner/config.js';
-import { configYaml } from '../../src/runner/config-snapshot.js';
 import { runtimeSlug } from '../../src/runtime/spec.js';
 
 const config = (agentExtra: string) =>
@@ -25,7 +25,7 @@ test('the config runtime key takes a spec, sets persistent_state from its base a
   assert.equal(agent?.persistent_state, false);
   const resolved = resolveAgent(parsed, agent as NonNullable<typeof agent>);
   assert.equal(resolved.runtime, 'stateless+summary');
-  assert.match(configYaml(parsed), /runtime: stateless\+summary/);
+  assert.match(benchmarkConfigYaml(parsed), /runtime: stateless\+summary/);
   const spelled = parseBenchmarkConfig(config('    runtime: "persistent:restart=0.10,ttl=3"'), 'c.yaml');
   assert.equal(spelled.agents[0]?.runtime, 'persistent:ttl=3,restart=0.1');
 });
@@ -35,7 +35,7 @@ test('without the runtime key persistent_state decides, as before', () => {
   const agent = parsed.agents[0] as NonNullable<(typeof parsed.agents)[0]>;
   assert.equal(resolveAgent(parsed, agent).runtime, 'stateless');
   assert.equal(agent.runtime, undefined);
-  assert.doesNotMatch(configYaml(parsed), /runtime:/);
+  assert.doesNotMatch(benchmarkConfigYaml(parsed), /runtime:/);
 });
 
 test('a bad runtime in a config names the file and field and shows the grammar', () => {

@@ -110,7 +110,7 @@ test('loadTask names the file for unreadable and non-JSON files', (t) => {
     () => loadTask(broken),
     (err: unknown) => err instanceof InputError && err.file === broken,
   );
-  assert.throws(() => loadTask(join(dir, 'missing.json')), /cannot read task file/);
+  assert.throws(() => loadTask(join(dir, 'missing.json')), /missing\.json: cannot read \(ENOENT\)/);
   const good = join(dir, 'good.json');
   writeFileSync(good, JSON.stringify(navigationTaskJson()));
   assert.equal(loadTask(good).family, 'navigation');

@@ -67,5 +67,5 @@ test('loadSettings reports unreadable and non-JSON configs with the file name', 
     () => loadSettings(path),
     (err: unknown) => err instanceof InputError && err.file === path,
   );
-  assert.throws(() => loadSettings(join(dir, 'none.json')), /cannot read config/);
+  assert.throws(() => loadSettings(join(dir, 'none.json')), /none\.json: cannot read \(ENOENT\)/);
 });

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { TraceMessage } from '../../src/formats/trace.js';
+import { parseExampleLine } from '../../src/formats/training-example.js';
 import { exportCompanionPaths, exportTraining } from '../../src/training/export.js';
-import { parseExampleLine } from '../../src/training/formats.js';
 import { isValidationTask } from '../../src/training/split.js';
 import { exampleTokens } from '../../src/training/token-truncation.js';
-import type { TraceMessage } from '../../src/training/trace-types.js';
 import { buildRun, persistentEpisode, traceFor } from './build-run.js';
 
 const CODE_BLOCK = /```(?:[a-zA-Z0-9_+-]+)?\n([\s\S]*?)```/g;

@@ -5,8 +5,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Template } from '@huggingface/jinja';
+import { parseExampleLine } from '../../src/formats/training-example.js';
 import { exportTraining } from '../../src/training/export.js';
-import { parseExampleLine } from '../../src/training/formats.js';
 import { buildRun, persistentEpisode } from './build-run.js';
 
 function thinkingEpisode(fromEvents: boolean) {

@@ -6,18 +6,37 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { TaskFamily } from '../../tasks/environment.js';
-import { formatFieldPath, InputError } from '../../util/errors.js';
+import { InputError, validationError } from '../../util/errors.js';
 
-const goalTemplates = z
-  .object({
+/** Names the fields a strict object knows when it meets one it does not (a typo, most often). */
+function unknownFieldsMessage(known: readonly string[]) {
+  return (issue: { code?: string; keys?: readonly string[] }) =>
+    issue.code === 'unrecognized_keys'
+      ? `unknown field(s) ${(issue.keys ?? []).map((k) => `'${k}'`).join(', ')} (expected ${known.join(', ')})`
+      : undefined;
+}
+
+const goalTemplates = z.strictObject(
+  {
     knapsack: z.string().optional(),
     navigation: z.string().optional(),
     rule_diagnosis: z.string().optional(),
-  })
-  .strict();
+  },
+  { error: unknownFieldsMessage(['knapsack', 'navigation', 'rule_diagnosis']) },
+);
 
-const promptPackSchema = z
-  .object({
+const PACK_FIELDS = [
+  'system',
+  'runtime_persistent',
+  'runtime_stateless',
+  'tool_limit_note',
+  'few_shot_persistent',
+  'few_shot_stateless',
+  'goal',
+] as const;
+
+const promptPackSchema = z.strictObject(
+  {
     system: z.string(),
     runtime_persistent: z.string(),
     runtime_stateless: z.string(),
@@ -28,8 +47,9 @@ const promptPackSchema = z
     few_shot_stateless: z.string().nullish(),
     /** Goal-prompt templates per family with `{placeholder}` fields; absent: the environment's own. */
     goal: goalTemplates.nullish(),
-  })
-  .strict();
+  },
+  { error: unknownFieldsMessage(PACK_FIELDS) },
+);
 
 export type PromptPackFields = z.infer<typeof promptPackSchema>;
 
@@ -48,15 +68,7 @@ export interface PromptPack {
 /** Validates a parsed pack; `source` names the file in errors. */
 export function parsePromptPack(value: unknown, source: string): PromptPack {
   const parsed = promptPackSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = formatFieldPath(issue.path) || undefined;
-    const message =
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')} (expected system, runtime_persistent, runtime_stateless, tool_limit_note, few_shot_persistent, few_shot_stateless, goal)`
-        : issue.message;
-    throw new InputError(`invalid prompt pack: ${message}`, source, field);
-  }
+  if (!parsed.success) throw validationError(parsed.error, source, '', 'invalid prompt pack');
   const fields = parsed.data;
   const goal: Partial<Record<TaskFamily, string>> = {};
   for (const [family, template] of Object.entries(fields.goal ?? {})) {

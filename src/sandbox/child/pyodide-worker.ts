@@ -61,8 +61,9 @@ Object.defineProperty(process, 'binding', {
 /** The request id in a tool request or answer (null when there is none or the text is torn). */
 function messageId(text: string): number | null {
   try {
-    const id = (JSON.parse(text) as { id?: unknown }).id;
-    return typeof id === 'number' ? id : null;
+    const message: unknown = JSON.parse(text);
+    if (typeof message !== 'object' || message === null || !('id' in message)) return null;
+    return typeof message.id === 'number' ? message.id : null;
   } catch {
     return null;
   }

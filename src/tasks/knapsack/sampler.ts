@@ -1,8 +1,8 @@
+import type { KnapsackConfig } from '../../formats/generator-settings.js';
 import { type PyFloat, pyFloat } from '../../python/json.js';
 import { PyRandom } from '../../python/random.js';
 import { pyRound, pyRoundTo } from '../../python/round.js';
 import { opaqueId } from '../opaque-id.js';
-import type { KnapsackConfig } from '../settings.js';
 import type { KnapsackItem } from '../types.js';
 import { type SolverItem, solveKnapsack } from './solver.js';
 

@@ -1,7 +1,7 @@
+import type { NavigationConfig } from '../../formats/generator-settings.js';
 import { type PyFloat, pyFloat } from '../../python/json.js';
 import { PyRandom } from '../../python/random.js';
 import { opaqueId } from '../opaque-id.js';
-import type { NavigationConfig } from '../settings.js';
 
 export interface NavigationInstance {
   family: 'navigation';

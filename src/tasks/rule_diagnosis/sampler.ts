@@ -1,5 +1,5 @@
+import type { RuleDiagnosisConfig } from '../../formats/generator-settings.js';
 import { PyRandom } from '../../python/random.js';
-import type { RuleDiagnosisConfig } from '../settings.js';
 import type { RuleParams } from '../types.js';
 
 export interface RuleDiagnosisInstance {

@@ -5,8 +5,8 @@
  * Not covered: PyYAML's folding of plain strings longer than 80 columns and its single-quoted style
  * for multi-line strings (we write those double-quoted, which reads back the same).
  */
-import { floatRepr } from '../python/float-repr.js';
-import { PyFloat } from '../python/json.js';
+import { floatRepr } from './float-repr.js';
+import { PyFloat } from './json.js';
 
 // The implicit resolvers of PyYAML (YAML 1.1): a plain string matching one must be quoted.
 const IMPLICIT = [

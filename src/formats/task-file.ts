@@ -1,17 +1,23 @@
+// A task file (`tasks/<family>/<task_id>.json`): the reference's layout (reference-behavior.md
+// §1.8), written by `alr tasks generate` and read by every run. A reference format: no version tag
+// of ours; its own `schema_version` is kept as written. Unknown extra fields are kept, so a file
+// written by a newer generator still loads; the released-dataset variant of knapsack tasks is
+// mapped onto the reference layout on reading.
 import { z } from 'zod';
-import { formatFieldPath } from '../util/errors.js';
-import { solveKnapsack } from './knapsack/solver.js';
-import type { Task } from './types.js';
+import { pyJsonDumps } from '../python/json.js';
+import { solveKnapsack } from '../tasks/knapsack/solver.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { InputError } from '../util/errors.js';
+import { parseWith, readJsonFile } from './json-file.js';
 
-// Zod schemas of the task files (reference layout, `reference-behavior.md` §1.8). Unknown extra
-// fields are kept, so a file written by a newer generator still loads.
+export const TASK_SCHEMA_VERSION = 'pythonformer.task.v1';
 
 const int = z.number().int();
 const nonNegativeInt = int.min(0);
 const common = {
   seed: int,
   difficulty: z.record(z.string(), z.unknown()).default({}),
-  schema_version: z.string().default('pythonformer.task.v1'),
+  schema_version: z.string().default(TASK_SCHEMA_VERSION),
   task_id: z.string().nullish(),
   run_name: z.string().nullish(),
   generated_at: z.string().nullish(),
@@ -134,7 +140,13 @@ const schemas = {
   rule_diagnosis: ruleDiagnosisTaskSchema,
 } as const;
 
-export type FamilySchemas = typeof schemas;
+export type KnapsackTask = z.infer<typeof knapsackTaskSchema>;
+export type KnapsackItem = z.infer<typeof knapsackItem>;
+export type NavigationTask = z.infer<typeof navigationTaskSchema>;
+export type RuleDiagnosisTask = z.infer<typeof ruleDiagnosisTaskSchema>;
+export type RuleParams = z.infer<typeof ruleParams>;
+/** One task of any family, as read from its file. */
+export type TaskFile = KnapsackTask | NavigationTask | RuleDiagnosisTask;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -187,29 +199,37 @@ export function completeKnapsackReference(raw: unknown): unknown {
   };
 }
 
-export { formatFieldPath };
-
-export interface TaskIssue {
-  field: string;
-  message: string;
+/**
+ * Validates a parsed task file (the reference layout or the released-dataset variant, see
+ * `normalizeReleasedVariant`); a failure is an InputError naming `file` and the field.
+ */
+export function parseTaskFile(value: unknown, file: string): TaskFile {
+  const task = completeKnapsackReference(normalizeReleasedVariant(value));
+  if (!isRecord(task)) throw new InputError('a task file must hold a JSON object', file);
+  const family = task.family;
+  if (typeof family !== 'string' || !Object.hasOwn(schemas, family))
+    throw new InputError(
+      `expected one of knapsack, navigation, rule_diagnosis, got ${JSON.stringify(family)}`,
+      file,
+      'family',
+    );
+  return parseWith<TaskFile>(schemas[family as keyof typeof schemas], task, file);
 }
 
-/** Validates one task object (already normalized); returns the task or the first issue. */
-export function validateTask(raw: unknown): { task: Task } | { issue: TaskIssue } {
-  if (!isRecord(raw)) return { issue: { field: '', message: 'a task file must hold a JSON object' } };
-  const family = raw.family;
-  if (typeof family !== 'string' || !(family in schemas)) {
-    return {
-      issue: {
-        field: 'family',
-        message: `expected one of knapsack, navigation, rule_diagnosis, got ${JSON.stringify(family)}`,
-      },
-    };
-  }
-  const result = schemas[family as keyof FamilySchemas].safeParse(raw);
-  if (result.success) return { task: result.data as unknown as Task };
-  const first = result.error.issues[0];
-  return {
-    issue: { field: formatFieldPath(first?.path ?? []), message: first?.message ?? 'invalid task' },
-  };
+export function readTaskFile(file: string): TaskFile {
+  return parseTaskFile(readJsonFile(z.unknown(), file), file);
+}
+
+/** Task and manifest files: `json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2)` + "\n". */
+export function taskFileText(value: unknown): string {
+  return `${pyJsonDumps(value, { indent: 2, sortKeys: true, ensureAscii: false })}\n`;
+}
+
+/**
+ * Writes a task exactly as given (the reference's bytes), after checking that it reads back: a
+ * generator bug must not leave a task file that no run can load.
+ */
+export function writeTaskFile(file: string, task: object): void {
+  parseTaskFile(task, file);
+  writeFileAtomic(file, taskFileText(task));
 }

@@ -1,10 +1,10 @@
+// The task generator's settings file: the reference's pydantic `Settings` (reference-behavior.md
+// §1.7), accepted unchanged from its JSON config files (a reference format: no version tag). Unknown
+// keys are dropped (pydantic ignores them), missing ones take the reference's defaults, and wrong
+// types are rejected with the field path. Written back inside the task set's manifest.
 import { z } from 'zod';
 import { pyFloat } from '../python/json.js';
-import { validationError } from '../util/errors.js';
-
-// The generator's settings: the reference's pydantic `Settings` (reference-behavior.md §1.7),
-// accepted unchanged from its config files. Unknown keys are dropped (pydantic ignores them),
-// missing ones take the reference's defaults, and wrong types are rejected with the field path.
+import { parseWith, readJsonFile } from './json-file.js';
 
 const int = z.number().int();
 const intPair = z.tuple([int, int]);
@@ -118,9 +118,12 @@ export type RuleDiagnosisConfig = Settings['rule_diagnosis'];
 
 /** Validates a parsed config object. Throws InputError naming `file` and the field path. */
 export function parseSettings(json: unknown, file?: string): Settings {
-  const result = settingsSchema.safeParse(json);
-  if (result.success) return result.data;
-  throw validationError(result.error, file);
+  return parseWith(settingsSchema, json, file);
+}
+
+/** Reads and validates a generator config file. */
+export function readSettings(file: string): Settings {
+  return readJsonFile(settingsSchema, file);
 }
 
 /**

@@ -1,6 +1,10 @@
-// Output record shapes of the default export.
+// One line of an exported training file (`alr export`): `{"messages": [...]}` or ShareGPT
+// `{"conversations": [...]}`, as fine-tuning tools read them. No version tag: the reference-compatible
+// export writes the reference's lines byte for byte, and the default export the same two shapes.
 import { z } from 'zod';
-import type { TraceMessage } from './trace-types.js';
+import { InputError } from '../util/errors.js';
+import { parseJsonText, parseWith } from './json-file.js';
+import type { TraceMessage } from './trace.js';
 
 /** One exported line as read back: chat messages or ShareGPT conversations. */
 const exampleLineSchema = z.looseObject({
@@ -26,14 +30,15 @@ export function formatExample(
   return { messages: messages.map((m) => ({ role: m.role, content: m.content })) };
 }
 
-/** Reads one exported line back into messages (either format). */
-export function parseExampleLine(line: string): TraceMessage[] {
-  const record = exampleLineSchema.parse(JSON.parse(line));
+/** Reads one exported line back into messages (either format); `lineNumber` names it in errors. */
+export function parseExampleLine(line: string, file = '<example>', lineNumber = 1): TraceMessage[] {
+  const where = `line ${lineNumber}`;
+  const record = parseWith(exampleLineSchema, parseJsonText(line, file), file, where);
   if (Array.isArray(record.messages))
     return record.messages.map((m) => ({ role: m.role, content: m.content }));
   if (Array.isArray(record.conversations)) {
     const back: Record<string, TraceMessage['role']> = { system: 'system', human: 'user', gpt: 'assistant' };
     return record.conversations.map((c) => ({ role: back[c.from] ?? 'user', content: c.value }));
   }
-  throw new Error('neither "messages" nor "conversations"');
+  throw new InputError('neither "messages" nor "conversations"', file, where);
 }

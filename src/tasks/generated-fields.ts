@@ -1,7 +1,6 @@
-import { pyJsonDumps } from '../python/json.js';
+// The fields the generator stamps on what it writes: the fallback `nl` text and the times.
 import type { TaskFamily } from './environment.js';
 
-export const TASK_SCHEMA_VERSION = 'pythonformer.task.v1';
 export const MANIFEST_SCHEMA_VERSION = 'pythonformer.taskgen.manifest.v1';
 
 /** The reference's deterministic `nl` object, written when no language model is used (§1.9). */
@@ -16,11 +15,6 @@ export function nlFallback(family: TaskFamily): {
       'Use the declared tools to solve the task. Do not assume hidden values; retrieve them using tools. Keep track of your state in variables as you proceed.',
     output_format: 'Return a JSON object with your final answer under key `answer`.',
   };
-}
-
-/** Task and manifest files: `json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=2)` + "\n". */
-export function taskFileText(value: unknown): string {
-  return `${pyJsonDumps(value, { indent: 2, sortKeys: true, ensureAscii: false })}\n`;
 }
 
 /** Microseconds since the epoch, from the high-resolution clock. */
