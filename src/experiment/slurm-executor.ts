@@ -6,7 +6,7 @@
  * shards that still miss episodes. The generated script and the task logs stay in
  * `<out>/<stage>/slurm/`.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchmarkConfigYaml } from '../formats/benchmark-config.js';

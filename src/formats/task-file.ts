@@ -8,6 +8,7 @@ import { pyJsonDumps } from '../python/json.js';
 import { solveKnapsack } from '../tasks/knapsack/solver.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
+import { isRecord } from '../util/is-record.js';
 import { parseWith, readJsonFile } from './json-file.js';
 
 export const TASK_SCHEMA_VERSION = 'pythonformer.task.v1';
@@ -147,10 +148,6 @@ export type RuleDiagnosisTask = z.infer<typeof ruleDiagnosisTaskSchema>;
 export type RuleParams = z.infer<typeof ruleParams>;
 /** One task of any family, as read from its file. */
 export type TaskFile = KnapsackTask | NavigationTask | RuleDiagnosisTask;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Maps the released-dataset variant of a knapsack task onto the reference layout:
