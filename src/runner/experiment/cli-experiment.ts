@@ -1,6 +1,6 @@
 /** The `alr experiment` command: load a plan (or the demo), run it with Ctrl-C handling, say what happened. */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../util/errors.js';
+import { AlrError, InputError, locatedError } from '../../util/errors.js';
 import { resumeCommand } from '../cli-run.js';
 import type { ExecutorFactory } from '../episode.js';
 import { handleInterrupts } from '../interrupt.js';
@@ -85,6 +85,11 @@ export async function experimentFromCli(input: CliExperimentInput): Promise<numb
     }
     say(`Experiment finished: ${outcome.out}`);
     return 0;
+  } catch (err) {
+    // A model setting found wrong while playing (unknown policy, no endpoint) comes from the plan.
+    if (AlrError.is(err) && err.where === undefined && err.field?.startsWith('llm.'))
+      throw locatedError(err, loaded.file, err.field);
+    throw err;
   } finally {
     interrupts.dispose();
   }
