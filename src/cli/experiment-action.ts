@@ -7,7 +7,7 @@ import { SEMANTICS_PLAN_YAML, semanticsPlan } from '../experiment/semantics-plan
 import type { SlurmExecutorOptions } from '../experiment/slurm-executor.js';
 import type { ExecutorFactory } from '../runner/episode.js';
 import { handleInterrupts } from '../runner/interrupt.js';
-import { InputError } from '../util/errors.js';
+import { AlrError, InputError, locatedError } from '../util/errors.js';
 import { resumeCommand } from './resume-command.js';
 
 export interface CliExperimentInput {
@@ -85,6 +85,11 @@ export async function experimentFromCli(input: CliExperimentInput): Promise<numb
     }
     say(`Experiment finished: ${outcome.out}`);
     return 0;
+  } catch (err) {
+    // A model setting found wrong while playing (unknown policy, no endpoint) comes from the plan.
+    if (AlrError.is(err) && err.where === undefined && err.field?.startsWith('llm.'))
+      throw locatedError(err, loaded.file, err.field);
+    throw err;
   } finally {
     interrupts.dispose();
   }

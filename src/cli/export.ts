@@ -1,4 +1,5 @@
 // `alr export`: traces → fine-tuning JSONL, or Table 1 statistics of a training set (--stats).
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { normalizeRuntime } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
@@ -44,6 +45,16 @@ function oneOf<T extends string>(
   return value as T;
 }
 
+/** A folder that holds no trace at all is a wrong path, not an empty export. */
+async function requireTraceFolders(inputs: readonly string[]): Promise<void> {
+  const { findTraceFiles } = await import('../training/trace-files.js');
+  for (const input of inputs) {
+    if (statSync(input, { throwIfNoEntry: false })?.isFile()) continue;
+    if (findTraceFiles(input).length === 0)
+      throw new InputError('no *.trace.json in this folder (not a run folder)', input);
+  }
+}
+
 export function register(program: Command): void {
   program
     .command('export')
@@ -86,6 +97,7 @@ export function register(program: Command): void {
     .option('--stats', 'print Table 1 statistics of the inputs instead of exporting')
     .option('--json', 'with --stats: print JSON')
     .action(async (inputs: string[], flags: ExportFlags) => {
+      await requireTraceFolders(inputs);
       if (flags.stats) {
         const { trainingSetStats, formatStatsTable } = await import('../training/training-stats.js');
         const stats = trainingSetStats(inputs);
@@ -140,6 +152,10 @@ export function register(program: Command): void {
         valFraction: compat === 'reference' ? 0 : parseNumber('--val-fraction', flags.valFraction, false),
       });
       for (const s of outcome.skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
+      // Traces that were all unreadable are a failed export, like a run of nothing but errors.
+      const unreadable = outcome.skipped[0];
+      if (outcome.train + outcome.validation + outcome.filtered === 0 && unreadable)
+        throw new InputError(`${unreadable.reason}; no trace could be exported`, unreadable.path);
       const parts = [`${outcome.train} training examples`];
       if (outcome.validation) parts.push(`${outcome.validation} validation`);
       if (outcome.filtered) parts.push(`${outcome.filtered} filtered out`);

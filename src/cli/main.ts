@@ -2,7 +2,7 @@
 // Entry point of the `alr` command. Each command lives in its own file and registers itself here.
 // Command files import heavy modules lazily inside their action so that start-up stays fast.
 import { Command, CommanderError } from 'commander';
-import { AlrError, formatAlrError } from '../util/errors.js';
+import { AlrError, fileSystemError, formatAlrError } from '../util/errors.js';
 import { packageVersion } from '../util/version.js';
 
 // `alr exec … | head -1`: once the reader is gone there is nobody left to tell, so stop quietly.
@@ -42,8 +42,10 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   // Errors a user can fix are one line; anything else is a bug and keeps its stack.
-  if (AlrError.is(err)) {
-    process.stderr.write(`${formatAlrError(err)}\n`);
+  // A path the user gave that cannot be written or read (a folder inside a file, no permission) too.
+  const known = AlrError.is(err) ? err : fileSystemError(err);
+  if (known) {
+    process.stderr.write(`${formatAlrError(known)}\n`);
     process.exit(1);
   }
   throw err;

@@ -12,7 +12,7 @@ import { ProgressReporter } from '../runner/progress.js';
 import { type RunOutcome, runBenchmark, summarizeRun } from '../runner/run-benchmark.js';
 import { shardFromEnvironment } from '../runner/shard-from-env.js';
 import { parseShard, type Shard } from '../runner/task-selection.js';
-import { InputError } from '../util/errors.js';
+import { AlrError, InputError, locatedError } from '../util/errors.js';
 import { resumeCommand } from './resume-command.js';
 
 export interface CliRunInput {
@@ -60,6 +60,13 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
     printOutcome(summarizeRun(config), (line) => process.stdout.write(`${line}\n`));
     return 0;
   }
+  // A folder with no task file of the config's families is a wrong --tasks, not an empty run.
+  const families = familiesOf(config);
+  if (families.every((family) => listFamilyTasks(input.tasksDir, family).length === 0))
+    throw new InputError(
+      `no task files of the families ${families.join(', ')} (expected tasks/<family>/*.json)`,
+      input.tasksDir,
+    );
   const shard = selectShard(input);
   if (shard && input.shard === 'auto') say(`shard ${shard.index}/${shard.count} (from the environment)`);
   const progress = new ProgressReporter(input.progress ? process.stderr : null);
@@ -83,12 +90,13 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
       progress,
       stop: interrupts.stop,
     });
+  } catch (err) {
+    throw placedInConfig(err, input);
   } finally {
     progress.stop();
     interrupts.dispose();
   }
-  if (outcome.selected === 0)
-    say(`no task files found in ${input.tasksDir} for the families ${familiesOf(config).join(', ')}`);
+  if (outcome.selected === 0) say(`no task of ${input.tasksDir} falls in this shard`);
   printOutcome(outcome, (line) => process.stdout.write(`${line}\n`));
   if (outcome.errors > 0)
     say(
@@ -101,10 +109,28 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
   // Nothing but errors (an endpoint that is down, a task folder of broken files) is a failed run.
   if (outcome.errors > 0 && outcome.errors === playedCount(outcome)) {
     const first = firstRecordedError(outcome);
-    say(`alr: every episode played ended with an error${first ? `; the first: ${first}` : ''}`);
+    // The first error leads, so that a bad task file reads `alr: <file>: <field>: <message>`.
+    say(
+      first
+        ? `alr: ${first.split('\n')[0]} (every episode played ended with an error)`
+        : 'alr: every episode played ended with an error',
+    );
     return 1;
   }
   return 0;
+}
+
+/**
+ * A model or endpoint setting found wrong while playing (an unknown policy name, no endpoint) names
+ * where it was written: the flag that overrode it, else the config file.
+ */
+function placedInConfig(err: unknown, input: CliRunInput): unknown {
+  if (!AlrError.is(err) || err.where !== undefined || !err.field?.startsWith('llm.')) return err;
+  if (err.field === 'llm.model' && input.overrides.model !== undefined)
+    return locatedError(err, '--model', undefined);
+  if (err.field === 'llm.base_url' && input.overrides.baseUrl !== undefined)
+    return locatedError(err, '--base-url', undefined);
+  return locatedError(err, input.configFile, err.field);
 }
 
 /** Episodes this invocation played (the skipped ones were finished before). */

@@ -38,7 +38,10 @@ export function register(program: Command): void {
       }) => {
         const { isPolicyName, POLICY_NAMES, startPolicyServer } = await import('../models/index.js');
         if (!isPolicyName(opts.policy))
-          throw new InputError(`unknown policy '${opts.policy}' (known: ${POLICY_NAMES.join(', ')})`);
+          throw new InputError(
+            `unknown policy '${opts.policy}' (known: ${POLICY_NAMES.join(', ')})`,
+            '--policy',
+          );
         const port = intOption(opts.port, '--port', 0, 65535);
         const latencyMs = intOption(opts.latencyMs, '--latency-ms', 0, 600_000);
         if (opts.usage !== 'qwen3' && opts.usage !== 'approximate')

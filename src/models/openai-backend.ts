@@ -65,7 +65,7 @@ export function resolveBaseUrl(explicit?: string, model?: string): string {
     throw new EndpointError(
       `no endpoint for the HTTP model${model ? ` '${model}'` : ''}: set llm.base_url (or --base-url) or OPENAI_BASE_URL`,
       undefined,
-      'base_url',
+      'llm.base_url',
     );
   return url;
 }
@@ -74,7 +74,7 @@ export function resolveBaseUrl(explicit?: string, model?: string): string {
 function resolveBaseUrls(explicit: string | readonly string[] | undefined, model: string): string[] {
   if (Array.isArray(explicit)) {
     if (explicit.length === 0)
-      throw new EndpointError('no endpoint: the base URL list is empty', undefined, 'base_url');
+      throw new EndpointError('no endpoint: the base URL list is empty', undefined, 'llm.base_url');
     return [...explicit];
   }
   return [resolveBaseUrl(explicit as string | undefined, model)];

@@ -22,12 +22,6 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   const { config } = agent;
   const llm = config.llm;
   const prompts: PromptPack | undefined = agent.prompts ? loadPromptPack(agent.prompts) : undefined;
-  // Warm processes only hide start-up latency between episodes, so a few suffice at any concurrency;
-  // one per concurrent episode would double the interpreter memory of a large run (docs/performance.md).
-  const sandbox = createSandbox({
-    backend: agent.backend,
-    poolSize: Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS),
-  });
   const httpOptions = {
     baseUrl: llm.base_url,
     temperature: llm.temperature ?? undefined,
@@ -48,6 +42,13 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   // episodes so that an endpoint's concurrency limit holds across them.
   const perEpisode = llm.model.startsWith('replay:');
   const shared: Model | undefined = perEpisode ? undefined : createModel(llm.model, httpOptions);
+  // After the model: a bad model setting fails before any interpreter is started.
+  // Warm processes only hide start-up latency between episodes, so a few suffice at any concurrency;
+  // one per concurrent episode would double the interpreter memory of a large run (docs/performance.md).
+  const sandbox = createSandbox({
+    backend: agent.backend,
+    poolSize: Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS),
+  });
 
   return {
     async run(job: EpisodeJob, signal: AbortSignal): Promise<EpisodeOutput> {

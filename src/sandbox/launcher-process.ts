@@ -105,6 +105,12 @@ lines.on('close', () => {
   killAll();
   process.exit(0);
 });
+// The harness may exit (an error, `| head`) before a last exit report is written: with nobody left
+// to read it, stop like when stdin closes instead of crashing on its stderr with an EPIPE stack.
+process.stdout.on('error', () => {
+  killAll();
+  process.exit(0);
+});
 // A Ctrl-C in the terminal is the harness's to handle (it may finish running episodes first).
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {

@@ -224,7 +224,8 @@ export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
   const total = findTraceFiles(options.runDir).length;
   const reports: EpisodeReplay[] = [];
   let i = 0;
-  for (const ep of iterateEpisodes([options.runDir])) {
+  let unreadable: { path: string; reason: string } | undefined;
+  for (const ep of iterateEpisodes([options.runDir], (skipped) => (unreadable ??= skipped))) {
     let r: EpisodeReplay;
     try {
       r = await replayEpisode(ep, options);
@@ -235,6 +236,7 @@ export async function replayRun(options: ReplayOptions): Promise<ReplayReport> {
     reports.push(r);
     options.onEpisode?.(r, i++, total);
   }
+  if (reports.length === 0 && unreadable) throw new InputError(unreadable.reason, unreadable.path);
   if (reports.length === 0)
     throw new InputError('no readable *.trace.json in the run folder', options.runDir);
   const replayed = reports.filter((r) => r.error === null);

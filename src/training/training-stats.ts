@@ -161,7 +161,11 @@ export function trainingSetStats(inputs: readonly string[]): TrainingSetStats {
   if (inputs.length === 1 && statSync(first, { throwIfNoEntry: false })?.isFile())
     return statsFromJsonl(first);
   const rows: EpisodeStats[] = [];
-  for (const ep of iterateEpisodes(inputs)) rows.push(episodeStats(ep));
+  let unreadable: { path: string; reason: string } | undefined;
+  for (const ep of iterateEpisodes(inputs, (skipped) => (unreadable ??= skipped)))
+    rows.push(episodeStats(ep));
+  // Statistics of no episode at all, when traces were there, would hide that none could be read.
+  if (rows.length === 0 && unreadable) throw new InputError(unreadable.reason, unreadable.path);
   return aggregate('runs', rows);
 }
 

@@ -106,7 +106,54 @@ export function validationError(
   return new InputError(what ? `${what}: ${message}` : message, file, field || undefined);
 }
 
-/** The one line the CLI prints for an AlrError. */
+/**
+ * The one line the CLI prints for an AlrError. Text quoted from a library (a YAML parser's excerpt
+ * of the bad line) can span lines; its first line says what and where.
+ */
 export function formatAlrError(err: AlrError): string {
-  return `alr: ${err.message}`;
+  return `alr: ${err.message.split('\n')[0]?.trimEnd().replace(/:$/, '')}`;
+}
+
+/**
+ * The same error, placed in the file (or flag) it came from: for errors raised by code that knows
+ * the setting but not where it was written (a model name, an endpoint).
+ */
+export function locatedError(err: AlrError, where: string, field: string | undefined): AlrError {
+  const options = { cause: err };
+  switch (err.kind) {
+    case 'input':
+      return new InputError(err.detail, where, field, options);
+    case 'endpoint':
+      return new EndpointError(err.detail, where, field, options);
+    case 'sandbox':
+      return new SandboxError(err.detail, where, options);
+    case 'run-io':
+      return new RunIoError(err.detail, where, field, options);
+  }
+}
+
+/** File-system failures a user can fix (a path that is a file, no permission, a full disk), explained. */
+const USER_FIXABLE_FS_CODES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'this is a folder',
+  EEXIST: 'a file is in the way',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  ENOENT: 'no such file or folder',
+};
+
+/**
+ * A Node file-system error on a path the user gave (an output folder inside a file, a read-only
+ * folder) as a one-line RunIoError; undefined for anything else, which keeps its stack.
+ */
+export function fileSystemError(err: unknown): RunIoError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, syscall, path } = err as NodeJS.ErrnoException;
+  if (typeof code !== 'string' || typeof syscall !== 'string' || typeof path !== 'string') return undefined;
+  const why = USER_FIXABLE_FS_CODES[code];
+  if (why === undefined) return undefined;
+  return new RunIoError(`cannot ${syscall}: ${why} (${code})`, path, undefined, { cause: err });
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { goalPrompt, systemPrompts } from '../../src/agent/message-stack.js';
@@ -11,9 +10,10 @@ import {
   renderGoalTemplate,
 } from '../../src/agent/prompts/prompt-pack.js';
 import { InputError } from '../../src/util/errors.js';
+import { scratchDir } from '../helpers/scratch.js';
 import { FakeEnvironment } from './fakes.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'alr-prompts-'));
+const dir = scratchDir('prompts');
 const minimal = { system: 'S', runtime_persistent: 'RP', runtime_stateless: 'RS' };
 
 test('the default pack tells the truth about printing, finish and each mode', () => {

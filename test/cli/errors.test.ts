@@ -1,19 +1,31 @@
-// Bad input through the real CLI: each ends with exit status 1 and one line
-// `alr: <file or endpoint>: <field>: <message>`, never a stack trace.
+// Bad input through the built CLI: each case ends with exit status 1 and exactly one line
+// `alr: <file, folder, flag or endpoint>: [field '<path>': ]<message>`, never a stack trace.
+//
+// Which command reads which input (each pair that applies is a row of the table below):
+//   benchmark config (YAML) .......... run --config
+//   experiment plan (YAML) ........... experiment <plan>
+//   prompt pack (YAML) ............... run --prompts
+//   model name / endpoint ............ run (config or --model), experiment (plan), serve --policy
+//   task file / task folder .......... exec --task, run --tasks; generator settings: tasks generate --config
+//   run folder and its traces ........ report, compare, export, export --stats, replay
+//   other data files ................. exec --steps, stats <file>, report --spec, train-config --export
+//   output folder .................... run, experiment, report, export, replay, train-config,
+//                                      serve-config, k8s-job, tasks generate
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
+import { scratchDir } from '../helpers/scratch.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'alr-cli-errors-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = scratchDir('cli-errors');
 const tasksDir = join(referenceFixtures, 'task-sets', 'easy_100');
+const goodTask = join(tasksDir, 'tasks', 'knapsack', 'knapsack-0000000000.json');
 const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
+const at = (...parts: string[]) => join(scratch, ...parts);
 
 /** The environment without any endpoint setting, so that only the config decides. */
 function envWithoutEndpoint(): NodeJS.ProcessEnv {
@@ -23,34 +35,59 @@ function envWithoutEndpoint(): NodeJS.ProcessEnv {
   return env;
 }
 
-function alr(args: string[]) {
-  return spawnSync(process.execPath, [cliPath, ...args], {
-    encoding: 'utf8',
-    env: envWithoutEndpoint(),
-    timeout: 180_000,
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (asynchronously, so that the table's rows can run side by side). */
+function alr(args: readonly string[]): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      { encoding: 'utf8', env: envWithoutEndpoint(), timeout: 180_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
   });
 }
 
-/** Exit 1, no stack trace, and the `alr: ` line matches. */
-function assertCleanFailure(result: ReturnType<typeof alr>, pattern: RegExp): void {
-  assert.equal(result.status, 1, `exit status (stderr: ${result.stderr})`);
-  assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
-  assert.doesNotMatch(result.stderr, /Node\.js v\d/, 'no Node.js crash banner');
-  const lines = result.stderr.split('\n').filter((line) => line.startsWith('alr: '));
-  assert.ok(
-    lines.some((line) => pattern.test(line)),
-    `an 'alr: ' line matches ${pattern}; stderr was:\n${result.stderr}`,
-  );
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function writeConfig(name: string, llm: string, outputDir = join(scratch, `${name}-out`)): string {
-  const file = join(scratch, `${name}.yaml`);
-  writeFileSync(
-    file,
+/** Exit 1, no stack trace, and exactly one `alr: ` line: it names `where` first, then matches `message`. */
+function assertOneLine(result: Ran, where: string | RegExp, message: RegExp): void {
+  const all = `${result.stderr}${result.stdout}`;
+  assert.equal(result.status, 1, `exit status (stderr: ${result.stderr})`);
+  assert.doesNotMatch(all, /^\s+at /m, 'no stack trace');
+  assert.doesNotMatch(all, /Node\.js v\d/, 'no Node.js crash banner');
+  const lines = result.stderr.split('\n').filter((line) => line.startsWith('alr: '));
+  assert.equal(lines.length, 1, `one 'alr: ' line; stderr was:\n${result.stderr}`);
+  const line = lines[0] as string;
+  const head = typeof where === 'string' ? escapeRegExp(where) : where.source;
+  assert.match(line, new RegExp(`^alr: ${head}: `), `the line names ${where} first`);
+  assert.match(line, message);
+}
+
+function write(path: string, text: string): string {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A benchmark config of one agent; `llm` is the YAML of its llm mapping. */
+function config(name: string, llm: string, outputDir = at(`${name}-out`)): string {
+  return write(
+    at(`${name}.yaml`),
     [
       `output_dir: ${outputDir}`,
       'run_name: r',
-      `cache_db_path: ${join(scratch, `${name}-cache.sqlite`)}`,
+      `cache_db_path: ${at(`${name}-cache.sqlite`)}`,
       'task_families: [knapsack]',
       'agents:',
       '  - name: a',
@@ -58,23 +95,486 @@ function writeConfig(name: string, llm: string, outputDir = join(scratch, `${nam
       '',
     ].join('\n'),
   );
-  return file;
 }
 
-const run = (config: string, ...extra: string[]) =>
-  alr([
-    'run',
-    '--config',
-    config,
-    '--tasks',
-    tasksDir,
-    '--limit',
-    '1',
-    '--backend',
-    backend,
-    '--no-progress',
-    ...extra,
-  ]);
+/** An experiment plan with one run stage over the reference easy tasks. */
+function plan(name: string, model: string): string {
+  return write(
+    at(`${name}.yaml`),
+    [
+      `task_sets: {easy: {dir: ${tasksDir}}}`,
+      `models: {m: ${model}}`,
+      'stages:',
+      '  - {name: eval, kind: run, task_sets: [easy], models: [m], runtimes: [persistent]}',
+      '',
+    ].join('\n'),
+  );
+}
+
+const runArgs = (configFile: string, ...extra: string[]) => [
+  'run',
+  '--config',
+  configFile,
+  '--tasks',
+  tasksDir,
+  '--limit',
+  '1',
+  '--backend',
+  backend,
+  '--no-progress',
+  ...extra,
+];
+
+// Inputs shared by the rows (made in `before`).
+const blocker = at('a-file'); // a file where an output folder should go
+const notARun = at('not-a-run');
+const goodRun = at('good', 'r');
+const goodExport = at('good.jsonl');
+const cutTrace = at('cut-run', 'results', 'a', 'knapsack', 'knapsack-knapsack-0000000000.trace.json');
+const wrongTrace = at('wrong-run', 'results', 'a', 'knapsack', 'knapsack-knapsack-0000000000.trace.json');
+const cutRun = at('cut-run');
+const wrongRun = at('wrong-run');
+const badTasks = at('bad-tasks');
+const badTask = join(badTasks, 'tasks', 'knapsack', 'knapsack-0000000000.json');
+const notJson = at('not-json.json');
+
+interface Row {
+  command: string;
+  input: string;
+  args: () => string[];
+  where: string | RegExp;
+  message: RegExp;
+}
+
+const rows: Row[] = [
+  // run
+  {
+    command: 'run',
+    input: 'an HTTP model with no endpoint',
+    args: () => runArgs(config('no-endpoint', '{model: my-served-model}')),
+    where: at('no-endpoint.yaml'),
+    message: /field 'llm\.base_url': no endpoint for the HTTP model 'my-served-model'.*OPENAI_BASE_URL/,
+  },
+  {
+    command: 'run',
+    input: 'an unknown model name in the config',
+    args: () => runArgs(config('unknown-model', '{model: scripted-persistant}')),
+    where: at('unknown-model.yaml'),
+    message: /field 'llm\.model': unknown scripted policy 'scripted-persistant'/,
+  },
+  {
+    command: 'run',
+    input: 'an unknown model name in --model',
+    args: () => runArgs(config('model-flag', '{model: scripted-persistent}'), '--model', 'scripted-stateles'),
+    where: '--model',
+    message: /unknown scripted policy 'scripted-stateles'/,
+  },
+  {
+    command: 'run',
+    input: 'a config that is not YAML',
+    args: () => runArgs(write(at('bad.yaml'), 'agents: [\n  - name: a\n')),
+    where: at('bad.yaml'),
+    message: /not valid YAML/,
+  },
+  {
+    command: 'run',
+    input: 'a config that does not exist',
+    args: () => runArgs(at('no-such-config.yaml')),
+    where: at('no-such-config.yaml'),
+    message: /cannot read config/,
+  },
+  {
+    command: 'run',
+    input: 'a prompt pack that is not YAML',
+    args: () =>
+      runArgs(
+        config('with-prompts', '{model: scripted-persistent}'),
+        '--prompts',
+        write(at('prompts.yaml'), 'system: [\n'),
+      ),
+    where: at('prompts.yaml'),
+    message: /prompt pack is not valid YAML/,
+  },
+  {
+    command: 'run',
+    input: 'a bad task file',
+    args: () => [
+      'run',
+      '--config',
+      config('bad-task', '{model: scripted-persistent}'),
+      '--tasks',
+      badTasks,
+      '--backend',
+      backend,
+      '--no-progress',
+    ],
+    where: badTask,
+    message: /field 'seed': .*\(every episode played ended with an error\)/,
+  },
+  {
+    command: 'run',
+    input: 'a folder that holds no task',
+    args: () => ['run', '--config', config('no-tasks', '{model: scripted-persistent}'), '--tasks', notARun],
+    where: notARun,
+    message: /no task files of the families knapsack/,
+  },
+  {
+    command: 'run',
+    input: 'an output folder that cannot be written',
+    args: () => runArgs(config('unwritable', '{model: scripted-persistent}', join(blocker, 'out'))),
+    where: join(blocker, 'out', 'r'),
+    message: /cannot create or write the run folder \(ENOTDIR\)/,
+  },
+  // experiment
+  {
+    command: 'experiment',
+    input: 'a plan that is not YAML',
+    args: () => ['experiment', write(at('plan-bad.yaml'), 'task_sets: [\n'), '--out', at('exp-1')],
+    where: at('plan-bad.yaml'),
+    message: /not valid YAML/,
+  },
+  {
+    command: 'experiment',
+    input: 'a bad plan',
+    args: () => [
+      'experiment',
+      write(at('plan-wrong.yaml'), 'task_sets: {a: {dir: x}}\nconditions: 3\n'),
+      '--out',
+      at('exp-2'),
+    ],
+    where: at('plan-wrong.yaml'),
+    message: /field '[a-z_.]+': /,
+  },
+  {
+    command: 'experiment',
+    input: 'an unknown model name',
+    args: () => [
+      'experiment',
+      plan('plan-unknown', '{model: scripted-persistant}'),
+      '--out',
+      at('exp-3'),
+      '--limit',
+      '1',
+      '--backend',
+      backend,
+      '--no-progress',
+    ],
+    where: at('plan-unknown.yaml'),
+    message: /field 'llm\.model': unknown scripted policy 'scripted-persistant'/,
+  },
+  {
+    command: 'experiment',
+    input: 'an HTTP model with no endpoint',
+    args: () => [
+      'experiment',
+      plan('plan-no-endpoint', '{model: my-served-model}'),
+      '--out',
+      at('exp-4'),
+      '--limit',
+      '1',
+      '--backend',
+      backend,
+      '--no-progress',
+    ],
+    where: at('plan-no-endpoint.yaml'),
+    message: /field 'llm\.base_url': no endpoint for the HTTP model 'my-served-model'/,
+  },
+  {
+    command: 'experiment',
+    input: 'an output folder that cannot be written',
+    args: () => [
+      'experiment',
+      plan('plan-ok', '{model: scripted-persistent}'),
+      '--out',
+      join(blocker, 'exp'),
+      '--limit',
+      '1',
+      '--backend',
+      backend,
+      '--no-progress',
+    ],
+    where: new RegExp(`${escapeRegExp(blocker)}/exp[^:]*`),
+    message: /cannot (create or write the run folder|mkdir)/,
+  },
+  // exec
+  {
+    command: 'exec',
+    input: 'a bad task file',
+    args: () => [
+      'exec',
+      '--task',
+      write(at('task.json'), JSON.stringify({ family: 'knapsack', public: {} })),
+      '--steps',
+      write(at('steps.json'), JSON.stringify({ steps: ['print(1)'] })),
+      '--runtime',
+      'persistent',
+    ],
+    where: at('task.json'),
+    message: /field '[a-z_.]+': /,
+  },
+  {
+    command: 'exec',
+    input: 'a bad steps file',
+    args: () => [
+      'exec',
+      '--task',
+      goodTask,
+      '--steps',
+      write(at('steps-bad.json'), JSON.stringify({ steps: [1] })),
+      '--runtime',
+      'persistent',
+    ],
+    where: at('steps-bad.json'),
+    message: /field 'steps[.[]0\]?': expected a string of Python code/,
+  },
+  // report
+  {
+    command: 'report',
+    input: 'a folder that is not a run',
+    args: () => ['report', notARun, '--out', at('report-1')],
+    where: notARun,
+    message: /no trace or result files found/,
+  },
+  {
+    command: 'report',
+    input: 'a trace cut short',
+    args: () => ['report', cutRun, '--out', at('report-2')],
+    where: cutTrace,
+    message: /not readable JSON/,
+  },
+  {
+    command: 'report',
+    input: 'a trace with a wrong field',
+    args: () => ['report', wrongRun, '--out', at('report-3')],
+    where: wrongTrace,
+    message: /field 'events': /,
+  },
+  {
+    command: 'report',
+    input: 'a table spec that is not JSON',
+    args: () => ['report', goodRun, '--out', at('report-4'), '--spec', notJson],
+    where: notJson,
+    message: /not readable JSON/,
+  },
+  {
+    command: 'report',
+    input: 'an output folder that cannot be written',
+    args: () => ['report', goodRun, '--out', join(blocker, 'report'), '--no-png'],
+    where: join(blocker, 'report'),
+    message: /cannot mkdir: a part of the path is a file, not a folder \(ENOTDIR\)/,
+  },
+  // compare
+  {
+    command: 'compare',
+    input: 'a folder that is not a run',
+    args: () => ['compare', notARun, goodRun],
+    where: notARun,
+    message: /no trace or result files found/,
+  },
+  {
+    command: 'compare',
+    input: 'a corrupt trace',
+    args: () => ['compare', goodRun, cutRun],
+    where: cutTrace,
+    message: /not readable JSON/,
+  },
+  // export
+  {
+    command: 'export',
+    input: 'a folder that is not a run',
+    args: () => ['export', notARun, '--out', at('export-1.jsonl')],
+    where: notARun,
+    message: /no \*\.trace\.json in this folder \(not a run folder\)/,
+  },
+  {
+    command: 'export',
+    input: 'a corrupt trace',
+    args: () => ['export', cutRun, '--out', at('export-2.jsonl')],
+    where: cutTrace,
+    message: /unreadable trace .*no trace could be exported/,
+  },
+  {
+    command: 'export',
+    input: 'an output folder that cannot be written',
+    args: () => ['export', goodRun, '--out', join(blocker, 'x.jsonl')],
+    where: blocker,
+    message: /cannot mkdir: a file is in the way \(EEXIST\)/,
+  },
+  {
+    command: 'export --stats',
+    input: 'a folder that is not a run',
+    args: () => ['export', notARun, '--stats'],
+    where: notARun,
+    message: /not a run folder/,
+  },
+  {
+    command: 'export --stats',
+    input: 'a corrupt trace',
+    args: () => ['export', cutRun, '--stats'],
+    where: cutTrace,
+    message: /unreadable trace/,
+  },
+  // replay
+  {
+    command: 'replay',
+    input: 'a folder that is not a run',
+    args: () => ['replay', notARun, '--runtime', 'stateless', '--backend', backend],
+    where: notARun,
+    message: /no readable \*\.trace\.json in the run folder/,
+  },
+  {
+    command: 'replay',
+    input: 'a corrupt trace',
+    args: () => ['replay', wrongRun, '--runtime', 'stateless', '--backend', backend],
+    where: wrongTrace,
+    message: /unreadable trace/,
+  },
+  {
+    command: 'replay',
+    input: 'an output folder that cannot be written',
+    args: () => [
+      'replay',
+      goodRun,
+      '--runtime',
+      'stateless',
+      '--backend',
+      backend,
+      '--out',
+      join(blocker, 'replay.json'),
+    ],
+    where: blocker,
+    message: /cannot mkdir: a file is in the way \(EEXIST\)/,
+  },
+  // stats
+  {
+    command: 'stats',
+    input: 'a data file that is not JSON',
+    args: () => ['stats', notJson],
+    where: notJson,
+    message: /not valid JSON/,
+  },
+  {
+    command: 'stats',
+    input: 'samples of unequal length',
+    args: () => ['stats', write(at('unpaired.json'), '{"a": [1, 2], "b": [1]}')],
+    where: at('unpaired.json'),
+    message: /field 'b': /,
+  },
+  // train-config
+  {
+    command: 'train-config',
+    input: 'an export file that is not JSONL',
+    args: () => ['train-config', '--export', notJson, '--out', at('train-1')],
+    where: notJson,
+    message: /line 1 is not JSON/,
+  },
+  {
+    command: 'train-config',
+    input: 'an output folder that cannot be written',
+    args: () => ['train-config', '--export', goodExport, '--out', join(blocker, 'train')],
+    where: join(blocker, 'train'),
+    message: /cannot mkdir: a part of the path is a file/,
+  },
+  // serve-config, k8s-job
+  {
+    command: 'serve-config',
+    input: 'an output folder that cannot be written',
+    args: () => ['serve-config', '--out', join(blocker, 'serve'), '--adapter', 'a=/adapters/a'],
+    where: new RegExp(`${escapeRegExp(join(blocker, 'serve'))}[^:]*`),
+    message: /cannot mkdir: a part of the path is a file/,
+  },
+  {
+    command: 'k8s-job',
+    input: 'an output file whose folder cannot be made',
+    args: () => [
+      'k8s-job',
+      '--name',
+      'j',
+      '--image',
+      'alr:latest',
+      '--shards',
+      '2',
+      '--config',
+      '/c.yaml',
+      '--tasks',
+      '/tasks',
+      '--claim',
+      'pvc',
+      '--out',
+      join(blocker, 'job.yaml'),
+    ],
+    where: blocker,
+    message: /cannot mkdir: a file is in the way/,
+  },
+  // tasks generate
+  {
+    command: 'tasks generate',
+    input: 'generator settings that are not JSON',
+    args: () => ['tasks', 'generate', '--config', notJson, '--out', at('gen-1')],
+    where: notJson,
+    message: /not valid JSON/,
+  },
+  {
+    command: 'tasks generate',
+    input: 'generator settings with a wrong field',
+    args: () => [
+      'tasks',
+      'generate',
+      '--config',
+      write(at('gen-wrong.json'), '{"knapsack": {"num_tasks": "many"}}'),
+      '--out',
+      at('gen-2'),
+    ],
+    where: at('gen-wrong.json'),
+    message: /field 'knapsack\.num_tasks': /,
+  },
+  {
+    command: 'tasks generate',
+    input: 'an output folder that cannot be written',
+    args: () => [
+      'tasks',
+      'generate',
+      '--config',
+      write(at('gen-ok.json'), '{"knapsack": {"num_tasks": 1}}'),
+      '--out',
+      join(blocker, 'gen'),
+    ],
+    where: new RegExp(`${escapeRegExp(join(blocker, 'gen'))}[^:]*`),
+    message: /cannot mkdir: a part of the path is a file/,
+  },
+  // serve
+  {
+    command: 'serve',
+    input: 'an unknown policy name',
+    args: () => ['serve', '--policy', 'scripted-persistant', '--port', '0'],
+    where: '--policy',
+    message: /unknown policy 'scripted-persistant'/,
+  },
+];
+
+before(async () => {
+  writeFileSync(blocker, 'not a folder');
+  mkdirSync(notARun, { recursive: true });
+  write(notJson, '{"a": [1, 2],');
+  write(cutTrace, '{"summary": {}, "events": [');
+  write(wrongTrace, '{"summary": {}, "events": 5}');
+  const task = JSON.parse(readFileSync(goodTask, 'utf8')) as Record<string, unknown>;
+  delete task.seed;
+  write(badTask, JSON.stringify(task));
+  // A real, small run (scripted policy, one task) and its export, for the rows that need good input.
+  const played = await alr(runArgs(config('good', '{model: scripted-persistent}', at('good'))));
+  assert.equal(played.status, 0, played.stderr);
+  const exported = await alr(['export', goodRun, '--out', goodExport]);
+  assert.equal(exported.status, 0, exported.stderr);
+});
+
+describe('every command: bad input gives one line', { concurrency: 3 }, () => {
+  for (const row of rows) {
+    it(`${row.command}: ${row.input}`, async () => {
+      assertOneLine(await alr(row.args()), row.where, row.message);
+    });
+  }
+});
 
 /** A local port with nobody listening on it. */
 async function closedPort(): Promise<number> {
@@ -86,98 +586,39 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-describe('alr run: bad input gives one line', () => {
-  it('an HTTP model with no endpoint names the missing setting', () => {
-    const result = run(writeConfig('no-endpoint', '{model: my-served-model}'));
-    assertCleanFailure(result, /^alr: field 'base_url': no endpoint for the HTTP model 'my-served-model'/);
-    assert.match(result.stderr, /OPENAI_BASE_URL/);
-    assert.equal(result.stderr.trim().split('\n').length, 1, `one line only:\n${result.stderr}`);
-  });
-
-  it('an unreachable endpoint names the endpoint, and a run of nothing but errors fails', async () => {
+describe('an unreachable endpoint', () => {
+  it('alr run names the endpoint, and a run of nothing but errors fails', async () => {
     const port = await closedPort();
     const llm = `{model: my-served-model, base_url: 'http://127.0.0.1:${port}/v1', max_retries: 0, backoff_base_s: 0.01, backoff_max_s: 0.05, jitter_s: 0, timeout_s: 1}`;
-    const result = run(writeConfig('unreachable', llm));
-    assertCleanFailure(result, /every episode played ended with an error/);
-    assert.ok(result.stderr.includes(`model call to http://127.0.0.1:${port}/v1 failed`), result.stderr);
-  });
-
-  it('a misspelt scripted policy is an unknown model name, not a request to an endpoint', () => {
-    const result = run(writeConfig('unknown-model', '{model: scripted-persistant}'));
-    assertCleanFailure(result, /^alr: field 'llm\.model': unknown scripted policy 'scripted-persistant'/);
-  });
-
-  it('bad YAML names the config file', () => {
-    const file = join(scratch, 'bad.yaml');
-    writeFileSync(file, 'agents: [\n  - name: a\n');
-    assertCleanFailure(run(file), new RegExp(`^alr: ${escapeRegExp(file)}: not valid YAML`));
-  });
-
-  it('an output folder that cannot be written names the folder', () => {
-    const blocker = join(scratch, 'a-file');
-    writeFileSync(blocker, 'not a folder');
-    const result = run(writeConfig('unwritable', '{model: scripted-persistent}', join(blocker, 'out')));
-    assertCleanFailure(result, /^alr: .*a-file\/out\/r: cannot create or write the run folder \(ENOTDIR\)/);
+    const result = await alr(runArgs(config('unreachable', llm)));
+    assert.equal(result.status, 1, result.stderr);
+    assert.doesNotMatch(result.stderr, /^\s+at /m);
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('alr: '));
+    assert.equal(lines.length, 1, result.stderr);
+    assert.ok(lines[0]?.includes(`model call to http://127.0.0.1:${port}/v1 failed`), result.stderr);
+    assert.match(lines[0] as string, /\(every episode played ended with an error\)$/);
   });
 });
-
-describe('other commands: bad input gives one line', () => {
-  it('alr experiment with a bad plan names the plan and the field', () => {
-    const plan = join(scratch, 'plan.yaml');
-    writeFileSync(plan, 'task_sets: {a: {dir: x}}\nconditions: 3\n');
-    const result = alr(['experiment', plan, '--out', join(scratch, 'exp')]);
-    assertCleanFailure(result, new RegExp(`^alr: ${escapeRegExp(plan)}: field '[a-z_]+': `));
-  });
-
-  it('alr exec with a bad task file names the file and the field', () => {
-    const task = join(scratch, 'task.json');
-    const steps = join(scratch, 'steps.json');
-    writeFileSync(task, JSON.stringify({ family: 'knapsack', public: {} }));
-    writeFileSync(steps, JSON.stringify({ steps: ['print(1)'] }));
-    const result = alr(['exec', '--task', task, '--steps', steps, '--runtime', 'persistent']);
-    assertCleanFailure(result, new RegExp(`^alr: ${escapeRegExp(task)}: field '[a-z_.]+': `));
-  });
-
-  it('alr report on a folder that is not a run says so', () => {
-    const empty = join(scratch, 'not-a-run');
-    mkdirSync(empty, { recursive: true });
-    const result = alr(['report', empty, '--out', join(scratch, 'report-1')]);
-    assertCleanFailure(result, new RegExp(`^alr: ${escapeRegExp(empty)}: no trace or result files found`));
-  });
-
-  it('alr report on a corrupt trace names the file (and the field when the JSON parses)', () => {
-    const dir = join(scratch, 'corrupt-run', 'results', 'a', 'knapsack');
-    mkdirSync(dir, { recursive: true });
-    const trace = join(dir, 'knapsack-knapsack-0000000000.trace.json');
-    writeFileSync(trace, '{"summary": {}, "events": [');
-    const cut = alr(['report', join(scratch, 'corrupt-run'), '--out', join(scratch, 'report-2')]);
-    assertCleanFailure(cut, new RegExp(`^alr: ${escapeRegExp(trace)}: not readable JSON`));
-    writeFileSync(trace, '{"summary": {}, "events": 5}');
-    const wrong = alr(['report', join(scratch, 'corrupt-run'), '--out', join(scratch, 'report-3')]);
-    assertCleanFailure(wrong, new RegExp(`^alr: ${escapeRegExp(trace)}: field 'events': `));
-  });
-});
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 describe('a closed output pipe', () => {
   it('alr exec | head -1 ends quietly', () => {
-    const steps = join(scratch, 'many-steps.json');
-    const stderr = join(scratch, 'exec-stderr.txt');
-    writeFileSync(steps, JSON.stringify({ steps: Array.from({ length: 6 }, (_, i) => `print(${i})`) }));
-    const task = join(tasksDir, 'tasks', 'knapsack', 'knapsack-0000000000.json');
+    const steps = write(
+      at('many-steps.json'),
+      JSON.stringify({ steps: Array.from({ length: 6 }, (_, i) => `print(${i})`) }),
+    );
+    const stderr = at('exec-stderr.txt');
     const command = [
       process.execPath,
       cliPath,
       'exec',
       '--task',
-      task,
+      goodTask,
       '--steps',
       steps,
       '--runtime',
       'persistent',
+      '--backend',
+      backend,
     ]
       .map((a) => `'${a}'`)
       .join(' ');

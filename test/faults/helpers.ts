@@ -1,32 +1,20 @@
 // Shared pieces of the fault tests: a scratch folder, benchmark configs, a task folder, and the
 // "every episode on disk exactly once" check.
 import assert from 'node:assert/strict';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import type { RuntimeMode } from '../../src/runtime/spec.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { generateTasks, loadSettings } from '../../src/tasks/index.js';
 import { repoRoot } from '../helpers/paths.js';
+import { scratchDir as sharedScratchDir } from '../helpers/scratch.js';
 
 /** cpython starts in milliseconds; pyodide is the fallback where python3 is missing. */
 export const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
 
 /** A scratch folder for one test file, removed when the file's tests are done. */
 export function scratchDir(name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `alr-faults-${name}-`));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
+  return sharedScratchDir(`faults-${name}`);
 }
 
 /** A task folder with `count` Easy knapsack tasks (the reference's easy_100 settings). */

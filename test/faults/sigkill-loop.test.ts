@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { startPolicyServer } from '../../src/models/index.js';
 import { descendantPids as descendants } from '../../src/util/process-tree.js';
 import { cliPath } from '../helpers/paths.js';
+import { envWithTempDir } from '../helpers/scratch.js';
 import {
   assertExactlyOnce,
   knapsackTasks,
@@ -77,7 +78,8 @@ describe('alr run killed with SIGKILL again and again', () => {
     while (kills < KILLS) {
       attempts += 1;
       assert.ok(attempts <= 3 * KILLS, 'the run kept finishing before it could be killed');
-      const child = spawn(process.execPath, args, { stdio: 'ignore' });
+      // Its temp folders (removed on a normal exit) stay in the scratch folder when it is killed.
+      const child = spawn(process.execPath, args, { stdio: 'ignore', env: envWithTempDir(scratch) });
       const exited = new Promise<NodeJS.Signals | null>((resolve) =>
         child.once('exit', (_, s) => resolve(s)),
       );

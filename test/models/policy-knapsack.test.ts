@@ -1,18 +1,16 @@
-// The scripted policies play real knapsack tasks (the tasks module's environment, their Python run
-// by python3) through the agent's message protocol: competence, style and determinism.
+// The scripted policies play real knapsack tasks through the product's agent loop and sandbox
+// (cpython backend): competence, style and determinism.
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { readConversation } from '../../src/models/scripted/conversation.js';
 import { readKnapsack } from '../../src/models/scripted/knapsack.js';
 import { ScriptedPolicy } from '../../src/models/scripted/policy.js';
 import { loadTask } from '../../src/tasks/index.js';
 import type { KnapsackTask } from '../../src/tasks/types.js';
 import { referenceFixtures } from '../helpers/paths.js';
-import { requireSystemDep } from '../helpers/system-deps.js';
-import { type PlayedEpisode, playEpisode } from './helpers/play.js';
-import { hasPython3 } from './helpers/tiny-python.js';
+import { type PlayedEpisode, ScriptedEpisodes } from './helpers/scripted-episode.js';
 
 const easyDir = join(referenceFixtures, 'task-sets', 'easy_100', 'tasks', 'knapsack');
 const easyTasks = readdirSync(easyDir).map((f) => join(easyDir, f));
@@ -32,19 +30,13 @@ function codeOf(reply: string): string {
 }
 
 describe('scripted policies on knapsack', () => {
-  const episodes = new Map<string, PlayedEpisode>();
-  async function play(policy: ScriptedPolicy, path: string, runtime: 'persistent' | 'stateless') {
-    const key = `${policy.name}|${path}|${runtime}`;
-    let episode = episodes.get(key);
-    if (!episode) {
-      episode = await playEpisode(policy, path, runtime, { maxToolCalls: 25 });
-      episodes.set(key, episode);
-    }
-    return episode;
-  }
+  const episodes = new ScriptedEpisodes();
+  after(() => episodes.shutdown());
+  const play = (policy: ScriptedPolicy, path: string, runtime: 'persistent' | 'stateless') =>
+    episodes.play(policy.name, path, runtime);
 
   it('score high on the easy tasks, within the inspect budget, and finish', async (t) => {
-    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    if (!episodes.available(t)) return;
     for (const [policy, runtime] of [
       [persistent, 'persistent'],
       [stateless, 'stateless'],
@@ -53,18 +45,20 @@ describe('scripted policies on knapsack', () => {
       for (const path of easyTasks) {
         const task = loadTask(path) as KnapsackTask;
         const ep = await play(policy, path, runtime);
-        scores.push(ep.result.score);
+        const result = ep.outcome.evaluation;
+        scores.push(result.score);
         assert.ok(
-          Number(ep.result.metrics.inspected_count) <= task.public.inspect_budget,
+          Number(result.metrics.inspected_count) <= task.public.inspect_budget,
           `${path}: over budget`,
         );
-        assert.ok(Number(ep.result.metrics.weight_used) <= task.public.capacity);
-        assert.ok(ep.turns < 40, `${policy.name} did not finish ${path}`);
+        assert.ok(Number(result.metrics.weight_used) <= task.public.capacity);
+        assert.equal(ep.outcome.stopReason, 'finish_tool', `${policy.name} did not finish ${path}`);
+        assert.ok(ep.outcome.steps < 40);
         // Spread: uses at least 75 % of the budget (or every item).
         const spread = Math.min(task.public.inspect_budget, task.public.item_ids.length);
-        assert.ok(Number(ep.result.metrics.inspected_count) >= 0.75 * spread);
+        assert.ok(Number(result.metrics.inspected_count) >= 0.75 * spread);
         assert.ok(
-          ep.observations.every((o) => o.success),
+          ep.steps.every((o) => o.success),
           `${policy.name} had a failing block on ${path}`,
         );
       }
@@ -74,20 +68,20 @@ describe('scripted policies on knapsack', () => {
   });
 
   it('learn the allowed classes only from refusals, and never take a refused class twice', async (t) => {
-    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    if (!episodes.available(t)) return;
     const task = loadTask(hardTask) as KnapsackTask;
     const ep = await play(stateless, hardTask, 'stateless');
-    const refused = ep.observations.flatMap((o) =>
+    const refused = ep.steps.flatMap((o) =>
       [...o.output.matchAll(/Item class '([^']*)' not allowed/g)].map((m) => m[1]),
     );
     assert.ok(refused.length > 0, 'expected at least one refusal on a task with 3 of 11 classes allowed');
     assert.equal(new Set(refused).size, refused.length, 'a class was refused twice');
     for (const cls of refused) assert.ok(!task.public.allowed_classes.includes(cls as string));
-    assert.ok(ep.result.score > 0.5);
+    assert.ok(ep.outcome.evaluation.score > 0.5);
   });
 
   it('stateless blocks are self-contained: import json and literals copied from earlier outputs', async (t) => {
-    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    if (!episodes.available(t)) return;
     const ep = await play(stateless, easyTasks[0] as string, 'stateless');
     const codes = ep.replies.map(codeOf);
     assert.ok(codes.every((c) => c.startsWith('import json')));
@@ -97,7 +91,7 @@ describe('scripted policies on knapsack', () => {
     // too, although take blocks never read them.
     assert.ok(codes.slice(1).every((c) => /^ids = \["item_/m.test(c)));
     // Each block prints the state it carries, and the next block pastes exactly that back.
-    ep.observations.slice(0, -1).forEach((o, i) => {
+    ep.steps.slice(0, -1).forEach((o, i) => {
       const carry = o.output.split('\n').find((line) => line.startsWith('{"carry": '));
       assert.ok(carry, `block ${i} printed its state`);
       const printed = (JSON.parse(carry) as { carry: { info?: unknown } }).carry;
@@ -112,7 +106,7 @@ describe('scripted policies on knapsack', () => {
   });
 
   it('persistent blocks refer back to earlier variables and never re-import', async (t) => {
-    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    if (!episodes.available(t)) return;
     const ep = await play(persistent, easyTasks[0] as string, 'persistent');
     const codes = ep.replies.map(codeOf);
     assert.ok(codes.every((c) => !/^\s*(import|from)\s/m.test(c)));
@@ -124,9 +118,9 @@ describe('scripted policies on knapsack', () => {
   });
 
   it('persistent policy in a stateless runtime: one NameError, then it carries state as literals', async (t) => {
-    if (!requireSystemDep(t, 'python3', hasPython3())) return;
+    if (!episodes.available(t)) return;
     const ep = await play(persistent, easyTasks[0] as string, 'stateless');
-    const nameErrors = ep.observations.map((o) => /NameError/.test(o.error ?? ''));
+    const nameErrors = ep.steps.map((o) => /NameError/.test(o.error ?? ''));
     const first = nameErrors.indexOf(true);
     assert.ok(first >= 0, 'the first block that reads earlier variables fails');
     assert.equal(nameErrors.lastIndexOf(true), first, 'after the NameError it never relies on old variables');
@@ -138,9 +132,9 @@ describe('scripted policies on knapsack', () => {
       assert.match(code, /^info = \{/m);
       assert.match(code, /print\(json\.dumps\(\{"carry": /);
     }
-    assert.ok(ep.observations.slice(first + 1).every((o) => o.success));
+    assert.ok(ep.steps.slice(first + 1).every((o) => o.success));
     // Still competent: the recovery keeps making progress.
-    assert.ok(ep.result.score >= 0.85);
+    assert.ok(ep.outcome.evaluation.score >= 0.85);
   });
 });
 

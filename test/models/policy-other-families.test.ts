@@ -1,13 +1,11 @@
-// Navigation and rule diagnosis: a simple correct strategy is enough; both styles must solve the fixtures.
+// Navigation and rule diagnosis: a simple correct strategy is enough; both styles must solve the
+// fixtures, played through the product's agent loop and sandbox (cpython backend).
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
-import { ScriptedPolicy } from '../../src/models/scripted/policy.js';
+import { after, describe, it } from 'node:test';
 import { referenceFixtures } from '../helpers/paths.js';
-import { requireSystemDep } from '../helpers/system-deps.js';
-import { playEpisode } from './helpers/play.js';
-import { hasPython3 } from './helpers/tiny-python.js';
+import { ScriptedEpisodes } from './helpers/scripted-episode.js';
 
 function fixtureTasks(family: string): string[] {
   const files: string[] = [];
@@ -18,20 +16,24 @@ function fixtureTasks(family: string): string[] {
   return files;
 }
 
+const episodes = new ScriptedEpisodes();
+after(() => episodes.shutdown());
+
 for (const family of ['navigation', 'rule_diagnosis']) {
   describe(`scripted policies on ${family}`, () => {
     for (const name of ['scripted-persistent', 'scripted-stateless'] as const) {
       it(`${name} solves the fixture tasks in its own runtime`, async (t) => {
-        if (!requireSystemDep(t, 'python3', hasPython3())) return;
+        if (!episodes.available(t)) return;
         const runtime = name === 'scripted-persistent' ? 'persistent' : 'stateless';
         let solved = 0;
         const tasks = fixtureTasks(family);
         for (const path of tasks) {
-          const ep = await playEpisode(new ScriptedPolicy(name), path, runtime, { maxToolCalls: 25 });
-          if (ep.result.is_solved) solved += 1;
+          const ep = await episodes.play(name, path, runtime);
+          if (ep.outcome.evaluation.is_solved) solved += 1;
+          assert.equal(ep.outcome.stopReason, 'finish_tool', `${name} did not finish ${path}`);
           assert.ok(
-            ep.observations.every((o) => o.success || /NameError/.test(o.error ?? '')),
-            `${path}: ${ep.observations.map((o) => o.error).join('|')}`,
+            ep.steps.every((o) => o.success || /NameError/.test(o.error ?? '')),
+            `${path}: ${ep.steps.map((o) => o.error).join('|')}`,
           );
         }
         assert.equal(solved, tasks.length, `${name} solved ${solved} of ${tasks.length}`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
+import { envWithTempDir } from '../helpers/scratch.js';
 
 const tasksDir = join(referenceFixtures, 'task-sets', 'easy_100');
 const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
@@ -117,7 +118,11 @@ describe(`alr run (${backend} backend)`, () => {
   it('after SIGKILL mid-run, the same command completes every task exactly once', async () => {
     const config = writeConfig('killed', 2);
     const out = join(scratch, 'killed');
-    const child = spawn(process.execPath, [...args(config), '--no-progress'], { stdio: 'ignore' });
+    // Its temp folders (removed on a normal exit) stay in the scratch folder when it is killed.
+    const child = spawn(process.execPath, [...args(config), '--no-progress'], {
+      stdio: 'ignore',
+      env: envWithTempDir(scratch),
+    });
     await when(child, () => resultFiles(out).length >= 1);
     child.kill('SIGKILL');
     await exited(child);

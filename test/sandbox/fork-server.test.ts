@@ -4,7 +4,7 @@
 // episodes' state.
 import assert from 'node:assert/strict';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { after, describe, test } from 'node:test';
+import { after, describe, type TestContext, test } from 'node:test';
 import { bubblewrapAvailable, cpythonAvailable, createSandbox } from '../../src/sandbox/index.js';
 import { childPids } from '../../src/util/process-tree.js';
 import { requireSystemDep } from '../helpers/system-deps.js';
@@ -37,12 +37,9 @@ function forkServerPid(pid = process.pid): number | undefined {
   return undefined;
 }
 
-function usable(t: { skip(message: string): void }): boolean {
-  if (!cpythonAvailable()) {
-    t.skip('python3 not found');
-    return false;
-  }
-  return requireSystemDep(t as Parameters<typeof requireSystemDep>[0], 'bubblewrap', bubblewrapAvailable());
+function usable(t: TestContext): boolean {
+  if (!requireSystemDep(t, 'python3', cpythonAvailable())) return false;
+  return requireSystemDep(t, 'bubblewrap', bubblewrapAvailable());
 }
 
 describe('cpython fork server', { concurrency: false }, () => {

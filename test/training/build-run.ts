@@ -1,9 +1,9 @@
 // Builds small run folders in our trace format (alr.messages, StepEvent extras) for the tests.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pyJsonDumps } from '../../src/python/json.js';
 import type { RuntimeMode } from '../../src/runtime/spec.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 export interface StepSpec {
   text: string;
@@ -143,7 +143,7 @@ export function resultFor(spec: EpisodeSpec): Record<string, unknown> {
 
 /** Writes a run folder with the reference layout and our run.json; returns its path. */
 export function buildRun(episodes: EpisodeSpec[], name = 'run'): string {
-  const root = mkdtempSync(join(tmpdir(), 'alr-training-'));
+  const root = scratchDir('training');
   const runDir = join(root, name);
   const agents = new Map<string, RuntimeMode>();
   for (const ep of episodes) {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { exportTraining } from '../../src/training/export.js';
@@ -13,6 +12,7 @@ import {
 import { runtimeView } from '../../src/training/runtime-view.js';
 import { findTraceFiles } from '../../src/training/trace-files.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const fixtures = join(referenceFixtures, 'training-export');
 const traces = join(fixtures, 'traces');
@@ -26,7 +26,7 @@ for (const [maxSeq, expected] of [
   [2048, 'traces.max_seq_2048.jsonl'],
 ] as const) {
   test(`--compat reference equals the reference's ${expected} line for line`, () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'alr-compat-')), 'out.jsonl');
+    const out = join(scratchDir('compat'), 'out.jsonl');
     const outcome = exportTraining({ runDirs: [traces], out, compat: 'reference', maxSeqLength: maxSeq });
     const want = lines(join(fixtures, 'expected', expected));
     const got = lines(out);
@@ -39,7 +39,7 @@ for (const [maxSeq, expected] of [
 }
 
 test('the CLI writes the same bytes as the reference', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'alr-compat-')), 'cli.jsonl');
+  const out = join(scratchDir('compat'), 'cli.jsonl');
   const r = spawnSync(process.execPath, [cliPath, 'export', traces, '--compat', 'reference', '--out', out], {
     encoding: 'utf8',
   });
@@ -101,7 +101,7 @@ test('the conversation rebuilt from reference traces is what the reference sent 
 });
 
 test('compat mode refuses options that are not part of the reference conversion', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'alr-compat-')), 'x.jsonl');
+  const out = join(scratchDir('compat'), 'x.jsonl');
   assert.throws(
     () => exportTraining({ runDirs: [traces], out, compat: 'reference', filters: { solved: true } }),
     /do not apply/,

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { RuntimeMode } from '../../src/runtime/spec.js';
@@ -9,6 +8,7 @@ import { createEnvironment, loadTask } from '../../src/tasks/index.js';
 import type { ReplayReport } from '../../src/training/replay.js';
 import { replayRun, writeReplayReport } from '../../src/training/replay.js';
 import { referenceFixtures } from '../helpers/paths.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 // Two episodes recorded by the reference agent (scripted model): one persistent, one stateless.
 const fixtures = join(referenceFixtures, 'training-export');
@@ -24,7 +24,7 @@ const chosen = [
 
 /** A run folder holding the two traces, each naming its task file (our `alr.task_file`). */
 function buildReplayRun(paths: readonly string[]): string {
-  const runDir = join(mkdtempSync(join(tmpdir(), 'alr-replay-')), 'run');
+  const runDir = join(scratchDir('replay'), 'run');
   for (const path of paths) {
     const ep = episodes.find((e) => e.path === path);
     assert.ok(ep);
