@@ -158,6 +158,11 @@ export function entryLine(key: string, analysis: CodeAnalysis): string {
     imports: analysis.imports,
     free: analysis.free,
   });
+  return checkedLine(key, json);
+}
+
+/** A pack line for any JSON text, its check included (a wrong shape is still refused on reading). */
+export function checkedLine(key: string, json: string): string {
   return `${key}\t${check(key, json)}\t${json}`;
 }
 
