@@ -65,8 +65,8 @@ export async function compareRuns(
   pathB: string,
   options: { tasksDir?: string; analyzer?: CodeAnalyzer | null } = {},
 ): Promise<CompareResult> {
-  const a = await episodesOf(pathA, options);
-  const b = await episodesOf(pathB, options);
+  // Started together: B's traces are read while A's blocks are being parsed.
+  const [a, b] = await Promise.all([episodesOf(pathA, options), episodesOf(pathB, options)]);
   const { pairs, onlyA, onlyB } = pairByTask(a.episodes, b.episodes);
   const tests = pairs.length ? compareConditions('A', 'B', a.episodes, b.episodes, COMPARE_PLAN) : [];
   const withP = tests.filter((t) => t.pvalue !== null);
