@@ -13,6 +13,7 @@ import {
   codeKey,
 } from '../../src/metrics/analysis-cache.js';
 import { computeMetrics } from '../../src/metrics/index.js';
+import { compareRuns } from '../../src/report/compare-runs.js';
 import type { CodeAnalysis } from '../../src/sandbox/interpreter.js';
 import { makeResult, makeTrace, writeRun } from './fixtures.js';
 
@@ -167,4 +168,32 @@ it('gives the same metrics cold, warm and after damage as without the cache (rea
     expected,
   );
   assert.equal(packs(damaged).length, 2, 'the damaged entries were parsed again and stored anew');
+});
+
+it('alr compare gives the same tests with an empty, a filled and no cache', async () => {
+  const persistent = ['ids = json.loads(list_items())', 'info = {i: inspect(i) for i in ids}', 'finish()'];
+  const stateless = [
+    'import json\nids = json.loads(list_items())',
+    'import json\nids = json.loads(list_items())\ninfo = {i: inspect(i) for i in ids}',
+    'import json\nfinish()',
+  ];
+  const episodes = (codes: string[], turns: number) =>
+    Array.from({ length: 6 }, (_, t) => ({
+      id: `knapsack-000000000${t}`,
+      trace: makeTrace(codes.slice(0, 1 + ((t + turns) % codes.length)).map((code) => ({ code }))),
+      result: makeResult(0.1 * t, t > 3),
+    }));
+  const run = writeRun(tmp, 'pair', [
+    { name: 'p', runtime: 'persistent', style: 'persistent', episodes: episodes(persistent, 0) },
+    { name: 's', runtime: 'stateless', style: 'stateless', episodes: episodes(stateless, 1) },
+  ]);
+  const a = join(run, 'results', 'p', 'knapsack');
+  const b = join(run, 'results', 's', 'knapsack');
+  const uncached = await compareRuns(a, b, { analysisCache: null });
+  assert.equal(uncached.paired, 6);
+  const root = fresh('compare');
+  assert.deepEqual(await compareRuns(a, b, { analysisCache: root }), uncached);
+  const copy = fresh('compare-copy');
+  cpSync(root, copy, { recursive: true });
+  assert.deepEqual(await compareRuns(a, b, { analysisCache: copy }), uncached);
 });
