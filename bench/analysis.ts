@@ -3,12 +3,13 @@
 // played by the runner): realistic knapsack CodeAct traces in the agreed run-output format, with
 // the persistent style referring back to interpreter variables and the stateless style re-importing
 // and re-declaring literals, tool logs, NameErrors in the mismatched cell, growing prompts.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RUNTIME_MODES } from '../src/formats/runtime-mode.js';
 import { computeMetrics } from '../src/metrics/index.js';
+import { compareRuns } from '../src/report/compare-runs.js';
 import { buildReportData, generateReport } from '../src/report/index.js';
 import type { RuntimeMode } from '../src/runtime/spec.js';
 import type { BenchOptions } from './options.js';
@@ -258,6 +259,37 @@ export async function run(options: BenchOptions): Promise<unknown> {
     await generateReport(runs, out, { analyzer });
     const reportMs = performance.now() - t0;
 
+    // The persistent analysis cache (what `alr report` and `alr compare` use): a first pass into an
+    // empty cache, then a pass reading a copy of it from disk (each folder is read once per process).
+    let cache: Record<string, number> | null = null;
+    if (useAnalyzer) {
+      const cold = join(root, 'cache-cold');
+      const warm = join(root, 'cache-warm');
+      const pair = (run: string) => [
+        join(run, 'results', 'stateless-persistent', 'knapsack'),
+        join(run, 'results', 'stateless-stateless', 'knapsack'),
+      ];
+      t0 = performance.now();
+      await compareRuns(...(pair(runs[0] as string) as [string, string]), { analysisCache: cold });
+      const compareColdMs = performance.now() - t0;
+      t0 = performance.now();
+      await computeMetrics(runs, { analysisCache: cold });
+      const metricsColdMs = performance.now() - t0;
+      cpSync(cold, warm, { recursive: true });
+      t0 = performance.now();
+      await computeMetrics(runs, { analysisCache: warm });
+      const metricsWarmMs = performance.now() - t0;
+      t0 = performance.now();
+      await compareRuns(...(pair(runs[1] as string) as [string, string]), { analysisCache: warm });
+      const compareWarmMs = performance.now() - t0;
+      cache = {
+        compare_one_pair_empty_cache_ms: Math.round(compareColdMs),
+        metrics_rest_into_cache_ms: Math.round(metricsColdMs),
+        metrics_from_cache_ms: Math.round(metricsWarmMs),
+        compare_one_pair_from_cache_ms: Math.round(compareWarmMs),
+      };
+    }
+
     const browser =
       (options.settings.browser ?? 'auto') !== 'none' ? await timeInBrowser(join(out, 'report.html')) : null;
 
@@ -273,6 +305,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
       reading_without_parser_ms: Math.round(readingMs),
       statistics_ms: Math.round(statisticsMs),
       full_report_ms: Math.round(reportMs),
+      analysis_cache: cache,
       report_html_bytes: statSync(join(out, 'report.html')).size,
       browser,
     };

@@ -8,13 +8,25 @@ export function register(program: Command): void {
     .argument('<runB>', 'second run')
     .option('--json', 'print JSON instead of a table')
     .option('--tasks <dir>', 'task files, to score episodes that have a trace but no result file')
-    .action(async (runA: string, runB: string, opts: { json?: boolean; tasks?: string }) => {
-      const { compareRuns, formatCompare } = await import('../report/compare-runs.js');
-      const result = await compareRuns(runA, runB, { tasksDir: opts.tasks });
-      process.stdout.write(
-        opts.json
-          ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`
-          : formatCompare(result),
-      );
-    });
+    .option(
+      '--no-analysis-cache',
+      'parse every code block again, without reading or writing the analysis cache',
+    )
+    .action(
+      async (
+        runA: string,
+        runB: string,
+        opts: { json?: boolean; tasks?: string; analysisCache: boolean },
+      ) => {
+        const { analysisCacheRoot, useAnalysisCacheByDefault } = await import('../metrics/index.js');
+        useAnalysisCacheByDefault(opts.analysisCache ? analysisCacheRoot() : null);
+        const { compareRuns, formatCompare } = await import('../report/compare-runs.js');
+        const result = await compareRuns(runA, runB, { tasksDir: opts.tasks });
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`
+            : formatCompare(result),
+        );
+      },
+    );
 }

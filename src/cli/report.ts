@@ -15,11 +15,24 @@ export function register(program: Command): void {
     .option('--tasks <dir>', 'task files, to score episodes that have a trace but no result file')
     .option('--title <text>', 'report title')
     .option('--no-png', 'skip the PNG versions of the figures')
+    .option(
+      '--no-analysis-cache',
+      'parse every code block again, without reading or writing the analysis cache',
+    )
     .action(
       async (
         runDirs: string[],
-        opts: { out: string; spec?: string; tasks?: string; title?: string; png: boolean },
+        opts: {
+          out: string;
+          spec?: string;
+          tasks?: string;
+          title?: string;
+          png: boolean;
+          analysisCache: boolean;
+        },
       ) => {
+        const { analysisCacheRoot, useAnalysisCacheByDefault } = await import('../metrics/index.js');
+        useAnalysisCacheByDefault(opts.analysisCache ? analysisCacheRoot() : null);
         const { generateReport } = await import('../report/index.js');
         const result = await generateReport(runDirs, opts.out, {
           spec: opts.spec,

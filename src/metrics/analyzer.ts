@@ -1,4 +1,5 @@
 import type { CodeAnalysis } from '../sandbox/interpreter.js';
+import { codeKey, openAnalysisCache } from './analysis-cache.js';
 import type { CodeAnalyzer } from './types.js';
 
 /** The sandbox's `analyzeCode` (Python's own `ast`), loaded only when metrics need it. */
@@ -27,5 +28,33 @@ export async function analyzeAll(
       throw new Error(`code analyzer returned ${analyses.length} analyses for ${chunk.length} blocks`);
     for (const [j, code] of chunk.entries()) out.set(code, analyses[j] as CodeAnalysis);
   }
+  return out;
+}
+
+/**
+ * The default analyzer's answers for `blocks`, taken from the analysis cache under `cacheRoot`
+ * where it has them (null: no cache); only the blocks it lacks start the parser.
+ */
+export async function analyzeWithDefault(
+  blocks: readonly string[],
+  cacheRoot: string | null,
+): Promise<Map<string, CodeAnalysis>> {
+  const cache = cacheRoot ? await openAnalysisCache(cacheRoot) : null;
+  if (!cache) return analyzeAll(await defaultAnalyzer(), blocks);
+  const out = new Map<string, CodeAnalysis>();
+  const missing = new Map<string, string>();
+  for (const code of new Set(blocks)) {
+    const key = codeKey(code);
+    const hit = cache.get(key);
+    if (hit) out.set(code, hit);
+    else missing.set(code, key);
+  }
+  if (missing.size === 0) return out;
+  const parsed = await analyzeAll(await defaultAnalyzer(), [...missing.keys()]);
+  for (const [code, analysis] of parsed) out.set(code, analysis);
+  // The folder is named after the Python expected to parse; store only what that Python said.
+  const { defaultAnalysisBackend } = await import('../sandbox/analyze.js');
+  if (defaultAnalysisBackend() === cache.backend)
+    cache.add([...parsed].map(([code, analysis]) => [missing.get(code) as string, analysis]));
   return out;
 }

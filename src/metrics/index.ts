@@ -2,13 +2,15 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { CodeAnalysis } from '../sandbox/interpreter.js';
-import { analyzeAll, defaultAnalyzer } from './analyzer.js';
+import { defaultAnalysisCache } from './analysis-cache.js';
+import { analyzeAll, analyzeWithDefault } from './analyzer.js';
 import { discoverEpisodes } from './discover.js';
 import { episodeMetrics } from './episode-metrics.js';
 import { labelGroup } from './labels.js';
 import { stepsOfTrace } from './steps.js';
 import type { CodeAnalyzer, Condition, Episode, StepView } from './types.js';
 
+export { analysisCacheRoot, useAnalysisCacheByDefault } from './analysis-cache.js';
 export { BASE_NAMES, behaviorMetrics } from './behavior.js';
 export { longestErrorRun, taskIdOf } from './episode-metrics.js';
 export { errorTypeFromText } from './error-type.js';
@@ -25,6 +27,11 @@ export interface MetricsOptions {
    * behavioral metrics (they are reported as unavailable).
    */
   analyzer?: CodeAnalyzer | null;
+  /**
+   * Folder of the persistent analysis cache used with the default analyzer (analysis-cache.ts);
+   * null: none. Default: the one set by `useAnalysisCacheByDefault` (the CLI's), else none.
+   */
+  analysisCache?: string | null;
 }
 
 export interface MetricsResult {
@@ -98,7 +105,8 @@ export async function computeMetrics(
     // The default parser runs Python in the sandbox; if it cannot start here, say so and go on
     // without the parser-based metrics rather than fail the whole report.
     try {
-      analyses = await analyzeAll(await defaultAnalyzer(), blocks);
+      const cacheRoot = options.analysisCache === undefined ? defaultAnalysisCache() : options.analysisCache;
+      analyses = await analyzeWithDefault(blocks, cacheRoot);
     } catch (err) {
       process.stderr.write(
         `alr: behavioral metrics unavailable (the Python code analyzer failed: ${(err as Error).message})\n`,

@@ -1,5 +1,5 @@
 // `alr compare RUN_A RUN_B`: the two runs' episodes paired by task id, every metric tested.
-import { type CodeAnalyzer, computeMetrics, type EpisodeMetrics } from '../metrics/index.js';
+import { computeMetrics, type EpisodeMetrics, type MetricsOptions } from '../metrics/index.js';
 import { holm } from '../stats/index.js';
 import { InputError } from '../util/errors.js';
 import { type ComparisonPlan, compareConditions, type PairedTest, pairByTask } from './comparisons.js';
@@ -50,7 +50,7 @@ export interface CompareResult {
   tests: PairedTest[];
 }
 
-async function episodesOf(path: string, options: { tasksDir?: string; analyzer?: CodeAnalyzer | null }) {
+async function episodesOf(path: string, options: MetricsOptions) {
   const m = await computeMetrics([path], options);
   if (m.conditions.length !== 1)
     throw new InputError(
@@ -63,10 +63,10 @@ async function episodesOf(path: string, options: { tasksDir?: string; analyzer?:
 export async function compareRuns(
   pathA: string,
   pathB: string,
-  options: { tasksDir?: string; analyzer?: CodeAnalyzer | null } = {},
+  options: MetricsOptions = {},
 ): Promise<CompareResult> {
-  const a = await episodesOf(pathA, options);
-  const b = await episodesOf(pathB, options);
+  // Started together: B's traces are read while A's blocks are being parsed.
+  const [a, b] = await Promise.all([episodesOf(pathA, options), episodesOf(pathB, options)]);
   const { pairs, onlyA, onlyB } = pairByTask(a.episodes, b.episodes);
   const tests = pairs.length ? compareConditions('A', 'B', a.episodes, b.episodes, COMPARE_PLAN) : [];
   const withP = tests.filter((t) => t.pvalue !== null);

@@ -4,10 +4,11 @@
 // exact mean rounded once (Python's `statistics.mean`) and apply the reference percentile rule.
 // 'reference' reproduces scripts/main_table.py bit for bit, so the result depends on the order of
 // the input; 'default' first sorts the values, so the interval depends only on the multiset.
-import { PyRandom } from '../python/random.js';
-import { exactMean, roundRational } from './exact-float.js';
+
+import { exactMean } from './exact-float.js';
 import { LimbTable } from './limb-table.js';
 import { percentileBounds, validateResampling } from './percentile.js';
+import { resampleDraws } from './resample-draws.js';
 
 export type BootstrapCompat = 'default' | 'reference';
 
@@ -59,16 +60,13 @@ export function bootstrapMeanCI(xs: readonly number[], options: BootstrapOptions
 
 /** Means of `resamples` resamples drawn with `xs[rng.randrange(n)]`, n draws each, in draw order. */
 export function resampleMeans(table: LimbTable, resamples: number, seed: number): Float64Array {
-  const rng = new PyRandom(seed);
   const n = table.size;
-  const count = BigInt(n);
   const out = new Float64Array(resamples);
   const acc = table.accumulator();
-  const draws = new Int32Array(n);
+  const all = resampleDraws(n, resamples, seed);
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) draws[i] = rng.randrange(n);
-    table.sumInto(acc, draws, n);
-    out[r] = roundRational(table.total(acc), count, table.scale);
+    table.sumInto(acc, all, n, r * n);
+    out[r] = table.mean(acc, n);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Fast exact sums for resampling. Each value is stored as an exact integer (value · 2^-scale) cut
 // into signed 24-bit limbs held in doubles; adding limbs column by column stays exact for up to 2^29
 // terms, so a resample's exact sum costs a few float additions per draw and one bigint rebuild.
-import { type Dyadic, toDyadic } from './exact-float.js';
+import { type Dyadic, powerOfTwo, roundRational, toDyadic } from './exact-float.js';
 
 const LIMB_BITS = 24;
 const LIMB_BASE = 2 ** LIMB_BITS;
@@ -72,14 +72,39 @@ export class LimbTable {
     for (let j = 0; j < this.width; j++) acc[j] += this.limbs[base + j];
   }
 
-  /** acc = Σ value[indices[i]] for i < count (exact), one limb column at a time. */
-  sumInto(acc: Float64Array, indices: Int32Array, count: number): void {
+  /** acc = Σ value[indices[start + i]] for i < count (exact), one limb column at a time. */
+  sumInto(acc: Float64Array, indices: Int32Array, count: number, start = 0): void {
     const { limbs, width } = this;
+    const end = start + count;
     for (let j = 0; j < width; j++) {
       let sum = 0;
-      for (let i = 0; i < count; i++) sum += limbs[indices[i] * width + j];
+      for (let i = start; i < end; i++) sum += limbs[indices[i] * width + j];
       acc[j] = sum;
     }
+  }
+
+  /**
+   * `roundRational(total(acc), count, scale)`: the sum divided by `count`, rounded once. When the
+   * sum's integer fits in 53 bits (counts, token totals, most small decimals) it is exact as a double
+   * and IEEE division rounds it correctly, so no bigint is built; otherwise the exact route.
+   */
+  mean(acc: Float64Array, count: number): number {
+    let total = 0;
+    let bound = 0;
+    let weight = 1;
+    for (let j = 0; j < this.width; j++) {
+      total += acc[j] * weight;
+      bound += Math.abs(acc[j]) * weight;
+      weight *= LIMB_BASE;
+    }
+    // bound < 2^53 (as computed) means every partial sum above was an exactly represented integer.
+    if (count > 0 && bound < 2 ** 53 && this.scale >= -1022 && this.scale <= 1023) {
+      if (total === 0) return 0;
+      const value = (total / count) * powerOfTwo(this.scale);
+      // Scaling by 2^scale is exact unless the result leaves the normal range.
+      if (Number.isFinite(value) && Math.abs(value) >= 2 ** -1022) return value;
+    }
+    return roundRational(this.total(acc), BigInt(count), this.scale);
   }
 
   /** The exact integer held by an accumulator (the sum is that integer times 2^scale). */

@@ -1,11 +1,11 @@
 // Paired percentile bootstrap: resample whole pairs (task i under both conditions) and take the
 // difference or the ratio of the two means. Same generator, exact means and percentile rule as
 // `bootstrapMeanCI`.
-import { PyRandom } from '../python/random.js';
 import { type BootstrapCompat, requireFinite } from './bootstrap.js';
 import { roundRational } from './exact-float.js';
 import { LimbTable } from './limb-table.js';
 import { percentileBounds, validateResampling } from './percentile.js';
+import { resampleDraws } from './resample-draws.js';
 
 export type PairedStatistic = 'difference' | 'ratio';
 
@@ -65,38 +65,39 @@ export function pairedBootstrap(
 
   const everyIndex = Int32Array.from(xs, (_, i) => i);
   const value = statistic === 'difference' ? differenceOfMeans(xs, ys) : ratioOfMeans(xs, ys);
-  const rng = new PyRandom(seed);
+  const all = resampleDraws(n, resamples, seed);
   const boot = new Float64Array(resamples);
-  const draws = new Int32Array(n);
   let nonFinite = 0;
   for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) draws[i] = rng.randrange(n);
-    boot[r] = value(draws);
+    boot[r] = value(all, r * n, n);
     if (!Number.isFinite(boot[r])) nonFinite++;
   }
   boot.sort();
-  return { ...base, estimate: value(everyIndex), nonFinite, ...percentileBounds(boot, alpha) };
+  return { ...base, estimate: value(everyIndex, 0, n), nonFinite, ...percentileBounds(boot, alpha) };
 }
 
+/** The statistic of one resample: the drawn indices are draws[start … start + count). */
+type ResampleStatistic = (draws: Int32Array, start: number, count: number) => number;
+
 /** Exact mean of a[i] − b[i] over the drawn indices, rounded once. */
-function differenceOfMeans(a: readonly number[], b: readonly number[]): (draws: Int32Array) => number {
+function differenceOfMeans(a: readonly number[], b: readonly number[]): ResampleStatistic {
   const table = LimbTable.fromDifferences(a, b);
   const acc = table.accumulator();
-  return (draws) => {
-    table.sumInto(acc, draws, draws.length);
-    return roundRational(table.total(acc), BigInt(draws.length), table.scale);
+  return (draws, start, count) => {
+    table.sumInto(acc, draws, count, start);
+    return table.mean(acc, count);
   };
 }
 
 /** Exact Σa / Σb over the drawn indices, rounded once (±Infinity or NaN when Σb = 0). */
-function ratioOfMeans(a: readonly number[], b: readonly number[]): (draws: Int32Array) => number {
+function ratioOfMeans(a: readonly number[], b: readonly number[]): ResampleStatistic {
   const tableA = LimbTable.fromValues(a);
   const tableB = LimbTable.fromValues(b);
   const accA = tableA.accumulator();
   const accB = tableB.accumulator();
-  return (draws) => {
-    tableA.sumInto(accA, draws, draws.length);
-    tableB.sumInto(accB, draws, draws.length);
+  return (draws, start, count) => {
+    tableA.sumInto(accA, draws, count, start);
+    tableB.sumInto(accB, draws, count, start);
     const sumA = tableA.total(accA);
     const sumB = tableB.total(accB);
     if (sumB === 0n)
