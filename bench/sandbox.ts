@@ -12,9 +12,9 @@ import {
   type RuntimeMode,
 } from '../src/sandbox/index.js';
 import { processTreeRss } from '../src/sandbox/memory.js';
-import { episodeCost } from './sandbox-episodes.js';
 import type { Tool } from '../src/tasks/tool.js';
 import { childPids, descendantPids } from '../src/util/process-tree.js';
+import { episodeCost } from './sandbox-episodes.js';
 
 function tools(): Tool[] {
   let count = 0;
