@@ -14,6 +14,7 @@ import { processTreeRss } from '../src/sandbox/memory.js';
 import type { Tool } from '../src/tasks/tool.js';
 import { childPids, descendantPids } from '../src/util/process-tree.js';
 import type { BenchOptions } from './options.js';
+import { episodeCost } from './sandbox-episodes.js';
 
 function tools(): Tool[] {
   let count = 0;
@@ -111,6 +112,7 @@ async function measure(backend: BackendName, quick: boolean) {
   } finally {
     await sandbox.shutdown();
   }
+  if (backend === 'cpython') result.episodes = await episodeCost(backend, quick ? 24 : 200, 8);
   return result;
 }
 
@@ -177,6 +179,7 @@ export async function run(options: BenchOptions): Promise<unknown> {
   return {
     note:
       'rss_per_session_mb: resident memory of all interpreter processes (3 live sessions and the warm pool process; not the process launcher) divided by 3. ' +
+      'cpython episodes: CPU of whole 7-step knapsack-like episodes, 8 at a time, in the interpreter processes (launcher, bubblewrap, fork server, episodes, with what they reaped) and in this process; kernel threads from the whole machine. ' +
       'pyodide new_sessions: CPU time and resident memory of the host processes between 1 and live_sessions open sessions (each ran one step; the warm pool keeps one more), per added session; cpu_ms_per_new_session counts one warm pool start per open. Timings depend on machine load',
     ...results,
   };

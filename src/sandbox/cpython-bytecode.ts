@@ -6,9 +6,7 @@
  * missing or stale directory only costs time.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { processTempDir, removeProcessTempDir } from '../util/temp-dirs.js';
 
 /** Must match BYTECODE_KEY in python/cpython_host.py. */
 const KEY = 0x616c72;
@@ -41,21 +39,19 @@ const made = new Map<string, string | null>();
 
 /**
  * A directory with the compiled files for this Python and the directory the interpreter sees the
- * sources in (null when compiling failed). Removed when the harness exits.
+ * sources in (null when compiling failed). Removed when the harness exits or a signal ends it.
  */
 export function cpythonBytecode(python: string, sourceDir: string, seenDir: string): string | null {
   const key = `${python}\0${sourceDir}\0${seenDir}`;
   if (made.has(key)) return made.get(key) ?? null;
-  let dir: string | null = mkdtempSync(join(tmpdir(), 'alr-bytecode-'));
+  let dir: string | null = processTempDir('alr-bytecode-');
   try {
     execFileSync(python, ['-I', '-S', '-c', COMPILE, sourceDir, seenDir, dir, String(KEY), ...FILES], {
       stdio: 'ignore',
       timeout: 30_000,
     });
-    const created = dir;
-    process.once('exit', () => rmSync(created, { recursive: true, force: true }));
   } catch {
-    rmSync(dir, { recursive: true, force: true });
+    removeProcessTempDir(dir);
     dir = null;
   }
   made.set(key, dir);

@@ -4,12 +4,12 @@
  * network, a private /tmp and read-only binds of only what the interpreter needs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SandboxError } from '../util/errors.js';
+import { processTempDir, removeProcessTempDir } from '../util/temp-dirs.js';
 import { cpythonBytecode } from './cpython-bytecode.js';
 import type { BackendName } from './interpreter.js';
 
@@ -271,14 +271,14 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
     ...(bytecode ? [`--bytecode=${bytecode}`] : []),
   ];
   if (isolation === 'none') {
-    const scratch = mkdtempSync(join(tmpdir(), 'alr-scratch-'));
+    const scratch = processTempDir('alr-scratch-');
     return {
       command: python.executable,
       args: hostArgs(pythonDir, scratch, cpythonBytecode(python.executable, pythonDir, pythonDir)),
       env: { ...env, HOME: scratch, TMPDIR: scratch },
       isolation,
       cleanup() {
-        rmSync(scratch, { recursive: true, force: true });
+        removeProcessTempDir(scratch);
       },
     };
   }

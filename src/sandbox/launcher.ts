@@ -6,12 +6,11 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { processTempDir, removeProcessTempDir } from '../util/temp-dirs.js';
 
 export interface ProcessEnd {
   code: number | null;
@@ -52,7 +51,7 @@ interface Entry {
 }
 
 class Launcher {
-  private readonly dir = mkdtempSync(join(tmpdir(), 'alr-launch-'));
+  private readonly dir = processTempDir('alr-launch-');
   private readonly socketPath = join(this.dir, 'interpreters.sock');
   private readonly server: Server;
   private readonly child: ChildProcess;
@@ -84,7 +83,6 @@ class Launcher {
     this.child.once('exit', (code, signal) =>
       this.stop(`the process launcher stopped (${signal ?? `code ${code}`})`),
     );
-    process.once('exit', () => rmSync(this.dir, { recursive: true, force: true }));
     this.updateRef();
   }
 
@@ -247,7 +245,7 @@ class Launcher {
     for (const settle of this.expected.values()) settle(null);
     this.expected.clear();
     this.server.close();
-    rmSync(this.dir, { recursive: true, force: true });
+    removeProcessTempDir(this.dir);
   }
 }
 

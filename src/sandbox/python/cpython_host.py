@@ -16,6 +16,7 @@ import _imp
 import _queue
 import _thread
 import marshal
+import resource
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BYTECODE_KEY = 0x616C72  # any fixed key; cpython-bytecode.ts hashes with the same one
@@ -189,8 +190,6 @@ def send_raw(text):
 
 
 def install_limits():
-    import resource
-
     limit = OPTIONS["memory_mb"] * 1024 * 1024
     for name, value in (
         ("RLIMIT_AS", limit),
@@ -207,7 +206,8 @@ def install_limits():
             pass
 
 
-def install_audit_hook():
+def make_audit_hook():
+    # Built apart from installing it: the fork server builds it once, and each episode installs it.
     scratch = os.path.realpath(OPTIONS["scratch"]) if OPTIONS["scratch"] else None
     readable = [os.path.realpath(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix, HERE}]
     readable += ["/dev/null", "/dev/urandom", "/dev/random", "/etc/localtime", "/usr/share/zoneinfo"]
@@ -277,20 +277,31 @@ def install_audit_hook():
             if args and args[0] is not None and not inside(args[0], readable):
                 raise PermissionError("sandbox: listing this directory is not allowed")
 
-    sys.addaudithook(hook)
+    return hook
 
 
-def main():
+def prepare():
+    """The episode's set-up that holds nothing of any episode: the shared request handling
+    (host_core.py, which loads the runtime modules) and the audit hook, built but not installed.
+    The fork server does this once before it forks; each forked episode starts from a copy."""
+    sys.setrecursionlimit(1000)
+    core_module = load_module("host_core.py")
+    core = core_module["HostCore"](
+        load_module, host_call, _encode_json, _decode_json, user_json, disable_processes=False
+    )
+    return core_module, core, make_audit_hook()
+
+
+def main(prepared=None):
     if OPTIONS["scratch"]:
         os.chdir(OPTIONS["scratch"])
     _thread.start_new_thread(reader, ())
     install_limits()
-    sys.setrecursionlimit(1000)
-    # The shared request handling (host_core.py), loaded while the compiled files are readable.
-    # It refuses new audit hooks from the first session on, so this process's own comes first.
-    core_module = load_module("host_core.py")
-    core = core_module["HostCore"](load_module, host_call, _encode_json, _decode_json, user_json)
-    install_audit_hook()
+    # Loaded while the compiled files are readable (a process of its own), or already loaded.
+    core_module, core, audit_hook = prepared or prepare()
+    core_module["disable_process_calls"]()
+    # The host core refuses new audit hooks from the first session on, so this one comes first.
+    sys.addaudithook(audit_hook)
     send({"op": "ready", "python": sys.version.split()[0], "backend": "cpython"})
     while True:
         message = inbox.get()
@@ -307,19 +318,24 @@ def main():
             send(answer)
 
 
+_prepared = None  # the fork server's prepare(), shared by every episode it forks
+
+
 def run_episode(fd, memory_mb):
     # In a child of the fork server, already isolated (cpython_zygote.isolate_episode).
     OPTIONS["memory_mb"] = memory_mb
     open_channel(fd, os.dup(fd))
-    main()
+    main(_prepared)
 
 
 EPISODE_MODULES = ("host_core.py", "process_hooks.py", "runtime.py", "error_text.py", "safe_repr.py")
 
 
 def serve_forks():
+    global _prepared
     for name in EPISODE_MODULES:
         load_code(name)
+    _prepared = prepare()
     control_in, control_out = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)

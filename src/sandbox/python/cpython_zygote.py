@@ -37,6 +37,9 @@ PR_CAPBSET_DROP = 24
 PR_SET_NO_NEW_PRIVS = 38
 CAPABILITY_VERSION_3 = 0x20080522
 
+# Above every descriptor a process can have (RLIMIT_NOFILE's hard ceiling is smaller).
+_FD_LIMIT = 1 << 30
+
 # The user id an episode has inside its own user namespace: not 0, so that nothing it could
 # execute regains capabilities there.
 EPISODE_UID = 1000
@@ -96,12 +99,9 @@ def _drop_capabilities():
 
 def _close_other_fds(keep):
     # Nothing of the zygote's (its control channel, its other children's pidfds) stays open.
-    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
-        if fd > 2 and fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+    # closerange is one close_range() call on Linux, however many siblings the zygote has.
+    os.closerange(3, keep)
+    os.closerange(keep + 1, _FD_LIMIT)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
@@ -116,7 +116,7 @@ def isolate_episode(keep_fd, hidden_dirs, tmp_size_mb):
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != zygote:
         os._exit(1)
-    _close_other_fds({keep_fd})
+    _close_other_fds(keep_fd)
     uid, gid = os.geteuid(), os.getegid()
     _check(_libc.unshare(EPISODE_NAMESPACES), "unshare")
     _write("/proc/self/setgroups", "deny")

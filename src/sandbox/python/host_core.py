@@ -40,12 +40,15 @@ def disable_process_calls():
 
 
 class HostCore:
-    def __init__(self, load, host_call, encode, decode, user_json):
+    def __init__(self, load, host_call, encode, decode, user_json, disable_processes=True):
         # load(file_name) -> namespace; host_call(text) -> text sends a tool request and waits;
         # encode/decode: the transport's private json; user_json: the json module model code gets.
+        # disable_processes=False: the transport calls disable_process_calls() itself later (the
+        # cpython fork server builds one core before it forks, and forks with os.fork).
         self._load = load
         self._user_json = user_json
-        disable_process_calls()
+        if disable_processes:
+            disable_process_calls()
         hooks = load("process_hooks.py")
         self._hooks = hooks["ProcessHooks"]()
         runtime_module = load("runtime.py")

@@ -280,8 +280,76 @@ def _counter_parts(pairs):
 _CYCLE_TEXT = ((list, "[...]"), (dict, "{...}"), (tuple, "(...)"), (set, "{...}"), (frozenset, "{...}"))
 
 
+# The fast path: values made only of these exact types render with repr() itself, in C, which
+# for them calls nothing but the builtin types' own reprs. Types are compared with `is` only:
+# looking a model-defined class up in a set would call its metaclass's __hash__.
+_NONE_TYPE = type(None)
+PLAIN_DEPTH_LIMIT = 100
+# Ints up to this size have fewer decimal digits (603) than the smallest digit limit Python lets
+# model code set (640), so their repr cannot fail.
+PLAIN_INT_BITS = 2000
+
+
+def _plain_cost(value, limit):
+    """The work the general renderer below would count for `value` (one unit per value visited,
+    plus a unit per 4,096 characters of each string), or None when repr() is not certain to give
+    its exact result: a type other than the plain builtins, a container reached twice (cycles
+    included), deep nesting, a huge int, or a text longer than `limit`. Reads at most about
+    `limit` values: each one adds at least a character to the text."""
+    visits = 0
+    text_floor = 0  # a lower bound of len(repr(value))
+    seen = set()
+    pending = [(value, 0)]
+    pop = pending.pop
+    push = pending.append
+    while pending:
+        item, depth = pop()
+        visits += 1
+        cls = type(item)
+        if cls is str:
+            size = len(item)
+            visits += size >> 12
+            text_floor += size + 2
+        elif cls is int:
+            if item.bit_length() > PLAIN_INT_BITS:
+                return None
+            text_floor += 1
+        elif cls is float or cls is bool or cls is _NONE_TYPE:
+            text_floor += 1
+        elif cls is list or cls is tuple or cls is dict or cls is set or cls is frozenset:
+            key = id(item)
+            if key in seen or depth >= PLAIN_DEPTH_LIMIT:
+                return None
+            seen.add(key)
+            text_floor += 2
+            if cls is dict:
+                for k, v in _dict_items(item):
+                    push((k, depth + 1))
+                    push((v, depth + 1))
+            else:
+                for element in item:
+                    push((element, depth + 1))
+        else:
+            return None
+        if text_floor > limit or visits > limit:
+            return None
+    return visits
+
+
 def bounded_repr(value, limit, budget):
     """repr(value) cut to `limit` characters (plus "..."), "<unrepresentable>" where repr() fails."""
+    try:
+        cost = _plain_cost(value, limit)
+        if cost is not None:
+            text = repr(value)
+            cost += len(text)
+            # The same result, and the same budget used, as the general renderer: only when the
+            # whole text fits and the budget never runs out on the way.
+            if len(text) <= limit and budget.units - cost > 0:
+                budget.units -= cost
+                return text
+    except Exception:  # noqa: BLE001 - a container changed by another thread: render it below
+        pass
     out = []
     size = 0
     active = set()  # ids of the containers being rendered
