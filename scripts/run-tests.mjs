@@ -22,9 +22,12 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Commands the tests start must not read or fill the user's analysis cache (a test that wants one
+// names its own folder).
+const env = { ...process.env, ALR_ANALYSIS_CACHE: process.env.ALR_ANALYSIS_CACHE ?? 'off' };
 const result = spawnSync(
   process.execPath,
   ['--enable-source-maps', '--test', '--test-concurrency=2', ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env },
 );
 process.exit(result.status ?? 1);

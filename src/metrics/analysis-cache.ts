@@ -43,8 +43,8 @@ const ANALYSIS_SOURCE = fileURLToPath(new URL('../sandbox/python/analysis.py', i
 
 /**
  * The cache folder the CLI uses: `$ALR_ANALYSIS_CACHE` (a folder, or `off`/`0`/`false`/`no`),
- * else `analysis/` under `$ALR_CACHE_DIR`, else `$XDG_CACHE_HOME/agents-learn-runtime`, else
- * `~/.cache/agents-learn-runtime`. Null when turned off.
+ * else `analysis/` under the first of `$ALR_CACHE_DIR`, `$XDG_CACHE_HOME/agents-learn-runtime`
+ * and `~/.cache/agents-learn-runtime`. Null when turned off.
  */
 export function analysisCacheRoot(env: NodeJS.ProcessEnv = process.env): string | null {
   const setting = env.ALR_ANALYSIS_CACHE?.trim();

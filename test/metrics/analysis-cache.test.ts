@@ -1,6 +1,7 @@
 // The persistent analysis cache: what it stores is read back unchanged, a damaged or forged entry
 // is skipped (the block is parsed again), and metrics with the cache equal metrics without it.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
 import { computeMetrics } from '../../src/metrics/index.js';
 import { compareRuns } from '../../src/report/compare-runs.js';
 import type { CodeAnalysis } from '../../src/sandbox/interpreter.js';
+import { cliPath } from '../helpers/paths.js';
 import { makeResult, makeTrace, writeRun } from './fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'alr-analysis-cache-'));
@@ -196,4 +198,23 @@ it('alr compare gives the same tests with an empty, a filled and no cache', asyn
   const copy = fresh('compare-copy');
   cpSync(root, copy, { recursive: true });
   assert.deepEqual(await compareRuns(a, b, { analysisCache: copy }), uncached);
+
+  // The command: ALR_ANALYSIS_CACHE names the folder; --no-analysis-cache leaves it alone.
+  const cli = (cache: string, ...flags: string[]) => {
+    const r = spawnSync(process.execPath, [cliPath, 'compare', a, b, '--json', ...flags], {
+      encoding: 'utf8',
+      env: { ...process.env, ALR_ANALYSIS_CACHE: cache },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  const expected = cli('off');
+  const cliRoot = fresh('cli');
+  assert.equal(cli(cliRoot, '--no-analysis-cache'), expected);
+  assert.deepEqual(readdirSync(cliRoot), [], '--no-analysis-cache writes nothing');
+  assert.equal(cli(cliRoot), expected);
+  assert.ok(packs(cliRoot).length >= 1);
+  const written = packs(cliRoot).length;
+  assert.equal(cli(cliRoot), expected);
+  assert.equal(packs(cliRoot).length, written, 'the second command parsed nothing new');
 });
