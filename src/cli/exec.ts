@@ -1,8 +1,10 @@
 // `alr exec`: runs the code steps of a JSON file in one sandboxed episode with a task's tools bound,
 // printing one JSON line per step and then the task's evaluation.
+
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { parseJsonText } from '../formats/json-file.js';
 import { runtimeMessageText } from '../runtime/messages.js';
 import { formatRuntimeSpec, parseRuntimeSpec, RUNTIME_GRAMMAR } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
@@ -32,12 +34,7 @@ export function readSteps(path: string): string[] {
   } catch (err) {
     throw new InputError(`cannot read the steps file (${(err as Error).message})`, path);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON (${(err as Error).message})`, path);
-  }
+  const data = parseJsonText(text, path);
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw new InputError('expected an object {"steps": [...]}', path);
   const steps = (data as { steps?: unknown }).steps;

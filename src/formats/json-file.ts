@@ -22,7 +22,7 @@ export function parseJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new InputError(`not readable JSON (${(err as Error).message})`, file);
+    throw new InputError(`not valid JSON (${(err as Error).message})`, file);
   }
 }
 

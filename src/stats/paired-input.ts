@@ -1,6 +1,8 @@
 // Input of `alr stats`: a JSON file {"a": [...], "b": [...]} with finite numbers of equal length,
 // and the command's settings. Problems are reported as InputError naming the file and the field.
+
 import { readFile } from 'node:fs/promises';
+import { parseJsonText } from '../formats/json-file.js';
 import { InputError } from '../util/errors.js';
 import type { BootstrapCompat } from './bootstrap.js';
 import { type ScoreScale, scoreScales } from './score-scale.js';
@@ -20,12 +22,7 @@ export async function readPairedInput(file: string): Promise<PairedInput> {
       file,
     );
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`not valid JSON (${(err as Error).message})`, file);
-  }
+  const data = parseJsonText(text, file);
   return parsePairedInput(data, file);
 }
 

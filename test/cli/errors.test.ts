@@ -340,7 +340,7 @@ const rows: Row[] = [
     input: 'a trace cut short',
     args: () => ['report', cutRun, '--out', at('report-2')],
     where: cutTrace,
-    message: /not readable JSON/,
+    message: /not valid JSON/,
   },
   {
     command: 'report',
@@ -354,7 +354,7 @@ const rows: Row[] = [
     input: 'a table spec that is not JSON',
     args: () => ['report', goodRun, '--out', at('report-4'), '--spec', notJson],
     where: notJson,
-    message: /not readable JSON/,
+    message: /not valid JSON/,
   },
   {
     command: 'report',
@@ -376,7 +376,7 @@ const rows: Row[] = [
     input: 'a corrupt trace',
     args: () => ['compare', goodRun, cutRun],
     where: cutTrace,
-    message: /not readable JSON/,
+    message: /not valid JSON/,
   },
   // export
   {

@@ -42,7 +42,7 @@ describe('a task folder with corrupt files', () => {
     }
     const files = readEpisodes(out);
     assert.equal(files.results.size, ids.length, 'every task has a result');
-    assert.match(String(files.results.get(notJson)?.error), /not readable JSON/);
+    assert.match(String(files.results.get(notJson)?.error), /not valid JSON/);
     assert.match(String(files.results.get(noPrivate)?.error), /private/);
     for (const id of [notJson, noPrivate]) {
       assert.equal(files.results.get(id)?.status, 'error');

@@ -75,7 +75,7 @@ describe('task files', () => {
     assert.match(err.message, /^tasks\/chess\.json: field 'family': expected one of knapsack/);
     const broken = join(scratch, 'broken.json');
     writeFileSync(broken, '{"family": ');
-    assert.match(inputError(() => readTaskFile(broken)).message, /broken\.json: not readable JSON/);
+    assert.match(inputError(() => readTaskFile(broken)).message, /broken\.json: not valid JSON/);
   });
 });
 
