@@ -9,6 +9,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
+import { PYODIDE_PYTHON_FILES } from './pyodide-python-files.js';
 
 /** The parts of the WebAssembly API used here (Node's type definitions leave it out). */
 interface WasmModule {
@@ -290,34 +291,42 @@ function closeEscapeHatches(): void {
   for (const key of Object.keys(process.env)) delete process.env[key];
 }
 
-// The Python modules of the shared host core (python/host_core.py loads the others by name).
-const PYTHON_FILES = [
-  'host_core.py',
-  'process_hooks.py',
-  'runtime.py',
-  'error_text.py',
-  'safe_repr.py',
-  'analysis.py',
-  'semantics.py',
-];
-
 // Wires host_core.py to this worker: a private json for the protocol, the tool bridge, and a
 // dispatch function that the message handler below calls with each request's text.
 const BOOTSTRAP = `
 import builtins as _b, sys as _sys
-import json as _private_json
+
+# What the memory snapshot prepared: the host core compiled ((source text, code object) by file
+# name) and a private json, already apart from the one in sys.modules that model code gets.
+_prepared = _sys.modules.pop("_alr_compiled", None)
+_compiled = getattr(_prepared, "code", None)
+if type(_compiled) is not dict:
+    _compiled = {}
+_private_json = getattr(_prepared, "private_json", None)
+del _prepared
+if type(_private_json) is not type(_sys) or _private_json is _sys.modules.get("json"):
+    import json as _private_json
+    for _n in [n for n in _sys.modules if n == "json" or n.startswith("json.")]:
+        del _sys.modules[_n]
+import json as _user_json
 _enc = _private_json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 _dec = _private_json.JSONDecoder().decode
-for _n in [n for n in _sys.modules if n == "json" or n.startswith("json.")]:
-    del _sys.modules[_n]
-import json as _user_json
 
 _sources = dict(_alr_sources)
 del _alr_sources
 
+def _code(file_name):
+    source = _sources[file_name]
+    path = _alr_python_dir + "/" + file_name
+    cached = _compiled.get(file_name)
+    if (type(cached) is tuple and len(cached) == 2 and cached[0] == source
+            and getattr(cached[1], "co_filename", None) == path):
+        return cached[1]
+    return compile(source, path, "exec", dont_inherit=True)
+
 def _load(file_name):
     ns = {"__builtins__": dict(_b.__dict__), "__name__": "alr_" + file_name[:-3]}
-    exec(compile(_sources[file_name], _alr_python_dir + "/" + file_name, "exec"), ns)
+    exec(_code(file_name), ns)
     return ns
 
 import _alr_host
@@ -325,14 +334,6 @@ _host_call = _alr_host.call
 del _sys.modules["_alr_host"]
 _core_ns = _load("host_core.py")
 _core = _core_ns["HostCore"](_load, lambda text: _host_call(text), _enc, _dec, _user_json)
-
-# Runtime specs (semantics.py): loaded on the first request, which plain runtimes never make.
-_semantics_ns = None
-def _semantics_request(m):
-    global _semantics_ns
-    if _semantics_ns is None:
-        _semantics_ns = _load(_alr_semantics_path, _alr_semantics_source)
-    return _semantics_ns["handle"](m, _runtime, _runtime_ns["BUILTIN_NAMES"])
 
 def _alr_dispatch(text):
     answer = _core.handle(_dec(text))
@@ -376,7 +377,7 @@ async function main(): Promise<void> {
   pyodide.setInterruptBuffer(data.interrupt);
   pyodide.registerJsModule('_alr_host', { call: bridgeCall });
   const sources = Object.fromEntries(
-    PYTHON_FILES.map((name) => [name, readFileSync(join(data.pythonDir, name), 'utf8')]),
+    PYODIDE_PYTHON_FILES.map((name) => [name, readFileSync(join(data.pythonDir, name), 'utf8')]),
   );
   pyodide.globals.set('_alr_python_dir', data.pythonDir);
   pyodide.globals.set('_alr_sources', pyodide.toPy(sources));
