@@ -27,8 +27,15 @@ export class PyodideHostPool {
 
   private async launch(): Promise<PyodideHostConnection> {
     // Every session of a host starts from the snapshot the host loaded: wait for it (it is made
-    // once per cache directory; a failure only means slower starts).
-    const snapshot = this.useSnapshot ? await preparePyodideSnapshot(this.isolationMode) : null;
+    // once per cache directory; a failure only means slower starts). The process that makes it
+    // does not keep Node running, so a session being opened does, until it is there.
+    const keepAlive = setInterval(() => {}, 1000);
+    let snapshot: string | null;
+    try {
+      snapshot = this.useSnapshot ? await preparePyodideSnapshot(this.isolationMode) : null;
+    } finally {
+      clearInterval(keepAlive);
+    }
     const spec = pyodideLaunch({
       isolation: this.isolationMode,
       memoryLimitMb: 1024,

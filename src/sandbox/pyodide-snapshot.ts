@@ -3,7 +3,7 @@
  * processes start several times faster. It is made once by a child process and kept in a per-user
  * cache directory (`$ALR_CACHE_DIR`, else `$XDG_CACHE_HOME/agents-learn-runtime`, else
  * `~/.cache/agents-learn-runtime`), named after everything that shapes it (Pyodide and Node
- * versions, the script that makes it). The directory must belong to the current user and be closed
+ * versions, the script that makes it, the host core's Python files it holds compiled). The directory must belong to the current user and be closed
  * to others, or it is not used. Any failure only means slower starts.
  */
 import { spawn } from 'node:child_process';
@@ -11,12 +11,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { PYODIDE_PYTHON_FILES } from './child/pyodide-python-files.js';
 import {
   bubblewrapAvailable,
   childDir,
   type IsolationMode,
   nodeLibraryBinds,
   pyodideDir,
+  pythonDir,
 } from './isolation.js';
 
 let pending: Promise<string | null> | undefined;
@@ -48,7 +50,10 @@ function snapshotName(): string {
   hash.update(readFileSync(join(pyodideDir(), 'package.json')));
   hash.update(process.version);
   hash.update(process.arch);
-  hash.update(readFileSync(join(childDir, 'pyodide-snapshot.js')));
+  for (const script of ['pyodide-snapshot.js', 'pyodide-python-files.js'])
+    hash.update(readFileSync(join(childDir, script)));
+  // The snapshot holds the host core compiled under the directory a host reads it from.
+  for (const name of PYODIDE_PYTHON_FILES) hash.update(readFileSync(join(pythonDir, name)));
   return `pyodide-${hash.digest('hex').slice(0, 16)}.snapshot`;
 }
 
@@ -88,6 +93,7 @@ function make(isolation: IsolationMode, dir: string, partial: string): Promise<b
         ...['--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'],
         ...nodeLibraryBinds(node),
         ...['--ro-bind', pyodideDir(), '/opt/alr/pyodide', '--ro-bind', childDir, '/opt/alr/child'],
+        ...['--ro-bind', pythonDir, '/opt/alr/python'],
         ...['--bind', dir, '/opt/alr/out'],
         node,
         ...flags,
@@ -96,15 +102,18 @@ function make(isolation: IsolationMode, dir: string, partial: string): Promise<b
         '/opt/alr/child/pyodide-snapshot.js',
         '/opt/alr/pyodide',
         `/opt/alr/out/${partial}`,
+        '/opt/alr/python',
       ]
     : [
         ...flags,
         `--allow-fs-read=${pyodideDir()}/*`,
         `--allow-fs-read=${childDir}/*`,
+        `--allow-fs-read=${pythonDir}/*`,
         `--allow-fs-write=${dir}/*`,
         join(childDir, 'pyodide-snapshot.js'),
         pyodideDir(),
         join(dir, partial),
+        pythonDir,
       ];
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: {}, stdio: 'ignore' });

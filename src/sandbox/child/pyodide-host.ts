@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { scriptSource } from './pyodide-script.js';
 
 const [pyodideDir, pythonDir, workerFile, mode, snapshotFile, singleLimit] = process.argv.slice(
   2,
@@ -42,6 +43,58 @@ if (snapshotFile) {
   } catch (err) {
     snapshotError = String((err as Error)?.message ?? err).slice(0, 300);
   }
+}
+
+// Pyodide's JavaScript side as a script, made once: every worker compiles this same text (see
+// pyodide-script.ts); without it, workers load pyodide.asm.mjs as a module.
+let pyodideScript: string | undefined;
+try {
+  pyodideScript = scriptSource(readFileSync(`${pyodideDir}/pyodide.asm.mjs`, 'utf8')) ?? undefined;
+} catch {}
+
+/** Largest code cache accepted from the worker that makes it (about 1.3 MB today). */
+const MAX_CODE_CACHE = 32 * 1024 * 1024;
+let codeCache: Uint8Array | undefined;
+
+/**
+ * Starts Python once in a worker that never receives a request (so never runs model code) and
+ * keeps V8's code cache of Pyodide's JavaScript that it sends: later workers start from it instead
+ * of compiling 1.2 MB of JavaScript each. Any failure only means sessions compile it themselves.
+ */
+function makeCodeCache(): void {
+  if (!pyodideScript) return;
+  const worker = new Worker(workerFile, {
+    workerData: {
+      pyodideDir,
+      pythonDir,
+      module,
+      snapshot,
+      snapshotError,
+      memoryLimitMb: 1024,
+      interrupt: new Int32Array(new SharedArrayBuffer(4)),
+      control: new Int32Array(new SharedArrayBuffer(8)),
+      mailbox: new Uint8Array(new SharedArrayBuffer(16)),
+      pyodideScript,
+      role: 'code-cache',
+    },
+    env: {},
+    stdout: true,
+    stderr: false,
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+  });
+  worker.stdout.resume();
+  worker.on('message', (message: unknown) => {
+    const m = message as { kind?: unknown; data?: unknown } | null;
+    const data = m?.kind === 'code-cache' ? m.data : undefined;
+    if (data instanceof Uint8Array && data.length > 0 && data.length <= MAX_CODE_CACHE) {
+      // One copy for every worker, as with the snapshot.
+      codeCache = new Uint8Array(new SharedArrayBuffer(data.length));
+      codeCache.set(data);
+    }
+    void worker.terminate();
+  });
+  worker.on('error', () => {});
+  worker.unref();
 }
 
 interface Slot {
@@ -99,6 +152,8 @@ function open(sid: number, memoryLimitMb: number): void {
       interrupt: slot.interrupt,
       control: slot.control,
       mailbox: slot.mailbox,
+      pyodideScript,
+      codeCache,
     },
     env: {},
     stdout: true,
@@ -164,4 +219,7 @@ lines.on('line', (line) => {
 lines.on('close', () => process.exit(0));
 
 if (single) open(1, Number(singleLimit) > 0 ? Number(singleLimit) : 1024);
-else write('0\t!{"event":"host-ready"}');
+else {
+  makeCodeCache();
+  write('0\t!{"event":"host-ready"}');
+}
