@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
+import { parseJsonRecord } from '../util/is-record.js';
 import { childPids, descendantPids } from '../util/process-tree.js';
 import { START_TIMEOUT_MS } from './defaults.js';
 import { cpythonForkServerLaunch, type IsolationMode } from './isolation.js';
@@ -69,12 +70,8 @@ class Zygote {
     const lines = createInterface({ input: proc.stream, crlfDelay: Number.POSITIVE_INFINITY });
     lines.on('error', () => {});
     lines.on('line', (line) => {
-      let m: Record<string, unknown>;
-      try {
-        m = JSON.parse(line);
-      } catch {
-        return;
-      }
+      const m = parseJsonRecord(line);
+      if (!m) return;
       if (m.op === 'ready') {
         clearTimeout(timer);
         if (m.isolated === true && typeof m.pid === 'number') {

@@ -13,6 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
+import { isRecord, parseJsonRecord } from '../util/is-record.js';
 
 const socketPath = process.argv[2] as string;
 // Interpreters (started from here, so they inherit it) run at a lower scheduling priority than the
@@ -34,6 +35,18 @@ interface SpawnRequest {
   command: string;
   args: string[];
   env: Record<string, string>;
+}
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+function isSpawnRequest(r: Record<string, unknown>): r is Record<string, unknown> & SpawnRequest {
+  return (
+    typeof r.id === 'string' &&
+    typeof r.command === 'string' &&
+    isStringList(r.args) &&
+    isRecord(r.env) &&
+    Object.values(r.env).every((v) => typeof v === 'string')
+  );
 }
 
 function connected(token: string): Promise<Socket> {
@@ -92,13 +105,9 @@ function killAll(): void {
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.on('line', (line) => {
-  let request: { op?: string; id?: string };
-  try {
-    request = JSON.parse(line);
-  } catch {
-    return;
-  }
-  if (request.op === 'spawn') void start(request as SpawnRequest);
+  const request = parseJsonRecord(line);
+  if (!request) return;
+  if (request.op === 'spawn' && isSpawnRequest(request)) void start(request);
   else if (request.op === 'kill') children.get(String(request.id))?.kill('SIGKILL');
 });
 lines.on('close', () => {

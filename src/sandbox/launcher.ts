@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { parseJsonRecord } from '../util/is-record.js';
 import { processTempDir, removeProcessTempDir } from '../util/temp-dirs.js';
 
 export interface ProcessEnd {
@@ -158,25 +159,21 @@ class Launcher {
   }
 
   private onReport(line: string): void {
-    let report: { op?: string; id?: string; pid?: number; message?: string } & Partial<ProcessEnd>;
-    try {
-      report = JSON.parse(line);
-    } catch {
-      return;
-    }
+    const report = parseJsonRecord(line);
+    if (!report) return;
     const id = String(report.id);
     const entry = this.entries.get(id);
     if (!entry) return;
     if (report.op === 'spawned') {
-      entry.pid = report.pid;
+      entry.pid = typeof report.pid === 'number' ? report.pid : undefined;
       this.maybeReady(id, entry);
     } else if (report.op === 'spawn-failed') {
       this.end(id, entry, { code: null, signal: null, stderr: '' }, new Error(String(report.message)));
     } else if (report.op === 'exit') {
       this.end(id, entry, {
-        code: report.code ?? null,
-        signal: report.signal ?? null,
-        stderr: report.stderr ?? '',
+        code: typeof report.code === 'number' ? report.code : null,
+        signal: typeof report.signal === 'string' ? (report.signal as NodeJS.Signals) : null,
+        stderr: typeof report.stderr === 'string' ? report.stderr : '',
       });
     }
   }

@@ -5,6 +5,7 @@
  * the whole host, a malformed message from one session ends that session.
  */
 import { createInterface } from 'node:readline';
+import { parseJsonRecord } from '../util/is-record.js';
 import { MEMORY_POLL_MS, START_TIMEOUT_MS } from './defaults.js';
 import { ExitNotice } from './exit-notice.js';
 import { type InterpreterChannel, requestReply } from './interpreter-channel.js';
@@ -70,10 +71,7 @@ export class PyodideHostConnection {
       }
       const payload = line.slice(tab + 1);
       if (payload.startsWith('!')) {
-        let body: { event?: unknown; kind?: unknown; detail?: unknown } | null = null;
-        try {
-          body = JSON.parse(payload.slice(1));
-        } catch {}
+        const body = parseJsonRecord(payload.slice(1));
         if (sid === 0 && body?.event === 'host-ready') onReady();
         else if (body?.event === 'idle') this.workers.get(sid)?.markIdle();
         else if (body?.event === 'exit')

@@ -196,9 +196,12 @@ function deliverToolResult(slot: Slot, text: string, id: unknown): void {
 const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
 lines.on('line', (line) => {
   if (!line.trim()) return;
-  let message: { op?: string; sid?: unknown; id?: unknown; memoryLimitMb?: unknown };
+  // This process may read only its own folder, so the check is written here, not imported.
+  let message: Record<string, unknown>;
   try {
-    message = JSON.parse(line);
+    const value: unknown = JSON.parse(line);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+    message = value as Record<string, unknown>;
   } catch {
     return;
   }
