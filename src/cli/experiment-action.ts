@@ -1,29 +1,25 @@
 /** The `alr experiment` command: load a plan (or the demo), run it with Ctrl-C handling, say what happened. */
 import { readFileSync } from 'node:fs';
 import { DEMO_PLAN_YAML, demoPlan } from '../experiment/demo-plan.js';
+import type { ExperimentOptions } from '../experiment/experiment-options.js';
 import { type LoadedPlan, loadPlan } from '../experiment/plan.js';
 import { runExperiment } from '../experiment/run-experiment.js';
 import { SEMANTICS_PLAN_YAML, semanticsPlan } from '../experiment/semantics-plan.js';
-import type { SlurmExecutorOptions } from '../experiment/slurm-executor.js';
 import type { ExecutorFactory } from '../runner/episode.js';
 import { handleInterrupts } from '../runner/interrupt.js';
 import { AlrError, InputError, locatedError } from '../util/errors.js';
 import { resumeCommand } from './resume-command.js';
 
-export interface CliExperimentInput {
+export type CliExperimentInput = Pick<
+  ExperimentOptions,
+  'out' | 'concurrency' | 'limit' | 'backend' | 'executor' | 'slurm' | 'progress'
+> & {
   planFile?: string;
   /** A built-in plan by name (`demo`, `semantics`) instead of a file. */
   builtIn?: string;
-  out?: string;
-  concurrency?: number;
-  limit?: number;
-  backend?: 'pyodide' | 'cpython';
-  executor?: 'local' | 'slurm';
-  slurm?: SlurmExecutorOptions;
-  progress: boolean;
   printPlan: boolean;
   executorFactory?: ExecutorFactory;
-}
+};
 
 const BUILT_IN_PLANS = {
   demo: { yaml: DEMO_PLAN_YAML, plan: demoPlan },

@@ -7,19 +7,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { processTempDir, removeProcessTempDir } from '../util/temp-dirs.js';
+import { HOST_CORE_PYTHON_FILES } from './child/host-core-files.js';
 
 /** Must match BYTECODE_KEY in python/cpython_host.py. */
 const KEY = 0x616c72;
-const FILES = [
-  'host_core.py',
-  'process_hooks.py',
-  'runtime.py',
-  'error_text.py',
-  'safe_repr.py',
-  'analysis.py',
-  'cpython_zygote.py',
-  'semantics.py',
-];
+const FILES = [...HOST_CORE_PYTHON_FILES, 'cpython_zygote.py'];
 
 // Writes <name>.bin = source hash (8 bytes) + sys.hexversion (4 bytes) + marshal of the code
 // compiled under the file name the interpreter will see.

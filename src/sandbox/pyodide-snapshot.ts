@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PYODIDE_PYTHON_FILES } from './child/pyodide-python-files.js';
+import { HOST_CORE_PYTHON_FILES } from './child/host-core-files.js';
 import {
   bubblewrapAvailable,
   childDir,
@@ -50,10 +50,10 @@ function snapshotName(): string {
   hash.update(readFileSync(join(pyodideDir(), 'package.json')));
   hash.update(process.version);
   hash.update(process.arch);
-  for (const script of ['pyodide-snapshot.js', 'pyodide-python-files.js'])
+  for (const script of ['pyodide-snapshot.js', 'host-core-files.js'])
     hash.update(readFileSync(join(childDir, script)));
   // The snapshot holds the host core compiled under the directory a host reads it from.
-  for (const name of PYODIDE_PYTHON_FILES) hash.update(readFileSync(join(pythonDir, name)));
+  for (const name of HOST_CORE_PYTHON_FILES) hash.update(readFileSync(join(pythonDir, name)));
   return `pyodide-${hash.digest('hex').slice(0, 16)}.snapshot`;
 }
 

@@ -5,7 +5,7 @@
 import { constants, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { PYODIDE_PYTHON_FILES } from './pyodide-python-files.js';
+import { HOST_CORE_PYTHON_FILES } from './host-core-files.js';
 
 const [pyodideDir, outFile, pythonDir] = process.argv.slice(2) as [string, string, string];
 Object.defineProperty(process, 'binding', {
@@ -29,7 +29,7 @@ pyodide.runPython(
 // Compiled under the path a session loads them from (the same directory layout in the host), kept
 // with their text: a session uses a code object only when its own source text is the same.
 const sources = Object.fromEntries(
-  PYODIDE_PYTHON_FILES.map((name) => [name, readFileSync(join(pythonDir, name), 'utf8')]),
+  HOST_CORE_PYTHON_FILES.map((name) => [name, readFileSync(join(pythonDir, name), 'utf8')]),
 );
 pyodide.globals.set('_alr_sources', pyodide.toPy(sources));
 pyodide.globals.set('_alr_python_dir', pythonDir);

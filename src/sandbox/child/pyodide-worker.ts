@@ -9,7 +9,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PYODIDE_PYTHON_FILES } from './pyodide-python-files.js';
+import { HOST_CORE_PYTHON_FILES } from './host-core-files.js';
 import { compilePyodideScript, type PyodideScript } from './pyodide-script.js';
 
 /** The parts of the WebAssembly API used here (Node's type definitions leave it out). */
@@ -401,7 +401,7 @@ async function main(): Promise<void> {
   pyodide.setInterruptBuffer(data.interrupt);
   pyodide.registerJsModule('_alr_host', { call: bridgeCall });
   const sources = Object.fromEntries(
-    PYODIDE_PYTHON_FILES.map((name) => [name, readFileSync(join(data.pythonDir, name), 'utf8')]),
+    HOST_CORE_PYTHON_FILES.map((name) => [name, readFileSync(join(data.pythonDir, name), 'utf8')]),
   );
   pyodide.globals.set('_alr_python_dir', data.pythonDir);
   pyodide.globals.set('_alr_sources', pyodide.toPy(sources));

@@ -1,0 +1,13 @@
+// The Python modules of the host core that both backends load (python/host_core.py loads the others
+// by name). Pyodide's memory snapshot holds them compiled and its name depends on their text; the
+// cpython backend compiles them once per harness. It lives beside the pyodide worker, which may read
+// only its own folder.
+export const HOST_CORE_PYTHON_FILES = [
+  'host_core.py',
+  'process_hooks.py',
+  'runtime.py',
+  'error_text.py',
+  'safe_repr.py',
+  'analysis.py',
+  'semantics.py',
+];
