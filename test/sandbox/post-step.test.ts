@@ -151,6 +151,8 @@ const TRAP_CASES: Case[] = [
 const PROBE =
   'import fractions, json\ndef depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\nprint("probe", depth(200), json.dumps([bump(0)]), fractions.Fraction(1, 2))';
 
+const SIGINT_HANDLER = 'import signal as _s\nprint(repr(_s.getsignal(_s.SIGINT)))\ndel _s';
+
 async function playCase(backend: BackendName, mode: RuntimeMode, c: Case): Promise<void> {
   const { tools } = fakeTools();
   const session = await sandboxFor(backend, { poolSize: 2 }).openSession({
@@ -159,6 +161,7 @@ async function playCase(backend: BackendName, mode: RuntimeMode, c: Case): Promi
     stepTimeoutMs: STEP_LIMIT_MS,
   });
   try {
+    const baseline = c.interrupt ? (await session.step(SIGINT_HANDLER)).output : '';
     const started = performance.now();
     const result = await session.step(c.code);
     const elapsed = performance.now() - started;
@@ -176,13 +179,12 @@ async function playCase(backend: BackendName, mode: RuntimeMode, c: Case): Promi
       assert.equal(later.output, '2\n', `${c.name}: ${JSON.stringify(later)}`);
     }
     if (!c.interrupt) return;
-    // The interrupt still stops a busy step (so a SIGINT handler of model code did not survive).
+    // The harness interrupts a step through the SIGINT handler: model code's handler must not survive
+    // its step. Checked by value, not by timing (a starved worker may miss the interrupt's grace
+    // period under load and be killed instead, which is also a correct end of a busy step).
+    assert.equal((await session.step(SIGINT_HANDLER)).output, baseline, `${c.name}: the handler survived`);
     const busy = await session.step('while True:\n    pass');
     assert.equal(busy.error_type, 'TimeoutError');
-    assert.ok(
-      busy.incidents.every((x) => x.kind !== 'killed'),
-      `${c.name}: the busy step was killed, not interrupted: ${JSON.stringify(busy.incidents)}`,
-    );
   } finally {
     await session.close();
   }
