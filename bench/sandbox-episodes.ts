@@ -4,7 +4,9 @@
 // harness (launcher, bubblewrap, fork server, episodes) with the CPU of the processes they already
 // reaped, read from /proc before and after; kernel threads (namespace teardown runs there) are
 // reported apart, since other work on the machine adds to them too.
+
 import { readdirSync, readFileSync } from 'node:fs';
+import { inspectBlock } from '../src/models/scripted/knapsack.js';
 import { type BackendName, createSandbox } from '../src/sandbox/index.js';
 import type { Tool } from '../src/tasks/tool.js';
 
@@ -89,20 +91,6 @@ function knapsackTools(): Tool[] {
   ];
 }
 
-const INSPECT = (ids: number[]) =>
-  [
-    `for i in [${ids.join(', ')}]:`,
-    '    item_id = ids[i]',
-    '    try:',
-    '        stats = json.loads(inspect(item_id))',
-    '    except Exception as err:',
-    '        print(json.dumps({"inspect": item_id, "error": str(err)}))',
-    '        break',
-    '    info[item_id] = stats',
-    '    print(json.dumps({"inspect": item_id, "stats": stats}))',
-    'print(json.dumps({"inspected": len(info), "budget": budget}))',
-  ].join('\n');
-
 const TAKE = [
   'used = sum(info[t]["weight"] for t in taken)',
   'print(json.dumps({"capacity": capacity, "used": used, "allowed": sorted(allowed), "forbidden": sorted(forbidden)}))',
@@ -138,9 +126,9 @@ export const EPISODE_STEPS = [
     'print(json.dumps({"ids": ids}))',
     'print(json.dumps({"n_items": len(ids), "capacity": capacity, "budget": budget}))',
   ].join('\n'),
-  INSPECT([0, 2, 4, 6]),
-  INSPECT([8, 10, 12, 14]),
-  INSPECT([16, 18, 20, 22]),
+  inspectBlock([0, 2, 4, 6]),
+  inspectBlock([8, 10, 12, 14]),
+  inspectBlock([16, 18, 20, 22]),
   TAKE,
   TAKE,
   'print(json.dumps({"taken": taken, "value": sum(info[t]["value"] for t in taken)}))\nfinish()',

@@ -5,6 +5,22 @@ import { type ConversationView, callsPerBlock, firstInt } from './conversation.j
 import { PySet, type PyValue, pyLiteral } from './python-literal.js';
 import { type PlannedTurn, REBUILD_CALLS } from './turn.js';
 
+/** The block that inspects the items at these positions of `ids`, keeping each result in `info`. */
+export function inspectBlock(positions: readonly number[]): string {
+  return [
+    `for i in ${pyLiteral([...positions])}:`,
+    '    item_id = ids[i]',
+    '    try:',
+    '        stats = json.loads(inspect(item_id))',
+    '    except Exception as err:',
+    '        print(json.dumps({"inspect": item_id, "error": str(err)}))',
+    '        break',
+    '    info[item_id] = stats',
+    '    print(json.dumps({"inspect": item_id, "stats": stats}))',
+    'print(json.dumps({"inspected": len(info), "budget": budget}))',
+  ].join('\n');
+}
+
 export interface ItemStats {
   class: string;
   value: number;
@@ -157,18 +173,7 @@ export function planKnapsack(view: ConversationView): PlannedTurn {
     const rest = Math.min(targets.length, budgetLeft) - batch.length;
     return {
       reasoning: `${k.info.size} of ${k.budget} inspections used. I inspect ${batch.length} more items spread evenly over the whole list${rest > 0 ? ` (${rest} left for the next block)` : ''}, keeping each result in \`info\`.`,
-      body: [
-        `for i in ${pyLiteral(batch)}:`,
-        '    item_id = ids[i]',
-        '    try:',
-        '        stats = json.loads(inspect(item_id))',
-        '    except Exception as err:',
-        '        print(json.dumps({"inspect": item_id, "error": str(err)}))',
-        '        break',
-        '    info[item_id] = stats',
-        '    print(json.dumps({"inspect": item_id, "stats": stats}))',
-        'print(json.dumps({"inspected": len(info), "budget": budget}))',
-      ].join('\n'),
+      body: inspectBlock(batch),
       uses: ['ids', 'info', 'budget'],
       state,
       rebuildWithTools,
