@@ -1,14 +1,16 @@
 // A run over the three task families (scripted policy, real sandbox): the report names the family
 // in every table, the figures and the condition labels, one row per family.
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateReport } from '../../src/report/index.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
+import { writeScriptedConfig } from '../helpers/scripted-config.js';
 import { stubAnalyzer } from '../metrics/fixtures.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'alr-report-families-'));
@@ -17,20 +19,11 @@ const out = join(scratch, 'report');
 const FAMILIES = ['Knapsack', 'Navigation', 'Rule diagnosis'];
 
 before(async () => {
-  const config = join(scratch, 'config.yaml');
-  writeFileSync(
-    config,
-    [
-      `output_dir: ${scratch}`,
-      'run_name: r',
-      `cache_db_path: ${join(scratch, 'cache.sqlite')}`,
-      'task_families: [knapsack, navigation, rule_diagnosis]',
-      'agents:',
-      '  - name: sp',
-      '    llm: {model: scripted-persistent}',
-      '',
-    ].join('\n'),
-  );
+  const config = writeScriptedConfig(join(scratch, 'config.yaml'), {
+    outputDir: scratch,
+    cacheDb: join(scratch, 'cache.sqlite'),
+    families: ['knapsack', 'navigation', 'rule_diagnosis'],
+  });
   const tasks = join(referenceFixtures, 'task-sets', 'easy_100');
   const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
   const run = spawnSync(

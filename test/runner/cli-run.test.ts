@@ -1,40 +1,31 @@
 // End-to-end `alr run` as a child process with a scripted policy: the reference layout, resume after
 // SIGKILL, a clean stop on SIGINT. Uses the cpython backend when python3 is there (fast to start),
 // else pyodide.
+
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
 import { envWithTempDir } from '../helpers/scratch.js';
+import { writeScriptedConfig } from '../helpers/scripted-config.js';
 
 const tasksDir = join(referenceFixtures, 'task-sets', 'easy_100');
 const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
 const scratch = mkdtempSync(join(tmpdir(), 'alr-cli-run-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function writeConfig(name: string, concurrency = 1, families = '[knapsack, rule_diagnosis]'): string {
-  const file = join(scratch, `${name}.yaml`);
-  writeFileSync(
-    file,
-    [
-      `output_dir: ${join(scratch, name)}`,
-      'run_name: r',
-      `cache_db_path: ${join(scratch, 'cache.sqlite')}`,
-      `max_concurrent_runs: ${concurrency}`,
-      `task_families: ${families}`,
-      'agents:',
-      '  - name: sp',
-      '    max_turns: 40',
-      '    max_tool_calls: 25',
-      '    llm: {model: scripted-persistent}',
-      '',
-    ].join('\n'),
-  );
-  return file;
+function writeConfig(name: string, concurrency = 1, families = ['knapsack', 'rule_diagnosis']): string {
+  return writeScriptedConfig(join(scratch, `${name}.yaml`), {
+    outputDir: join(scratch, name),
+    cacheDb: join(scratch, 'cache.sqlite'),
+    concurrency,
+    families,
+    agentKeys: ['max_turns: 40', 'max_tool_calls: 25'],
+  });
 }
 
 const args = (config: string) => [
@@ -148,7 +139,7 @@ describe(`alr run (${backend} backend)`, () => {
   });
 
   it('stops cleanly on SIGINT and says how to resume', async () => {
-    const config = writeConfig('interrupted', 1, '[knapsack, navigation, rule_diagnosis]');
+    const config = writeConfig('interrupted', 1, ['knapsack', 'navigation', 'rule_diagnosis']);
     const out = join(scratch, 'interrupted');
     const child = spawn(process.execPath, [...args(config), '--no-progress'], {
       stdio: ['ignore', 'pipe', 'pipe'],

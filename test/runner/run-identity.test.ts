@@ -1,33 +1,27 @@
 // A run folder keeps what played it: re-running it with another model or runtime is refused before
 // anything is written; --relabel allows it and records the change in run.json.
+
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readRunJson } from '../../src/formats/run-json.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
+import { writeScriptedConfig } from '../helpers/scripted-config.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'alr-identity-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const tasksDir = join(referenceFixtures, 'task-sets', 'easy_100');
 const backend = cpythonAvailable() ? 'cpython' : 'pyodide';
-const config = join(scratch, 'config.yaml');
-writeFileSync(
-  config,
-  [
-    `output_dir: ${scratch}`,
-    'run_name: r',
-    `cache_db_path: ${join(scratch, 'cache.sqlite')}`,
-    'task_families: [knapsack]',
-    'agents:',
-    '  - name: a',
-    '    llm: {model: scripted-persistent}',
-    '',
-  ].join('\n'),
-);
+const config = writeScriptedConfig(join(scratch, 'config.yaml'), {
+  outputDir: scratch,
+  cacheDb: join(scratch, 'cache.sqlite'),
+  families: ['knapsack'],
+  agent: 'a',
+});
 const runDir = join(scratch, 'r');
 const runJson = join(runDir, 'run.json');
 

@@ -1,6 +1,7 @@
 // `alr run --shard auto`: shards taken from a Slurm job array's or a Kubernetes indexed Job's
 // environment, several shard processes writing into one run folder, and summaries that cover every
 // result file present.
+
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { temporaryHostTag } from '../../src/util/atomic-write.js';
 import { InputError } from '../../src/util/errors.js';
 import { cliPath } from '../helpers/paths.js';
+import { writeScriptedConfig } from '../helpers/scripted-config.js';
 import { generateSmallTaskSet } from '../helpers/small-task-set.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'alr-shard-auto-'));
@@ -22,24 +24,13 @@ const PER_FAMILY = 4;
 const tasksDir = generateSmallTaskSet(join(scratch, 'tasks'), PER_FAMILY);
 
 function writeConfig(name: string): string {
-  const file = join(scratch, `${name}.yaml`);
-  writeFileSync(
-    file,
-    [
-      `output_dir: ${join(scratch, name)}`,
-      'run_name: r',
-      `cache_db_path: ${join(scratch, 'cache.sqlite')}`,
-      'max_concurrent_runs: 2',
-      'task_families: [knapsack, rule_diagnosis]',
-      'agents:',
-      '  - name: sp',
-      '    max_turns: 40',
-      '    max_tool_calls: 25',
-      '    llm: {model: scripted-persistent}',
-      '',
-    ].join('\n'),
-  );
-  return file;
+  return writeScriptedConfig(join(scratch, `${name}.yaml`), {
+    outputDir: join(scratch, name),
+    cacheDb: join(scratch, 'cache.sqlite'),
+    concurrency: 2,
+    families: ['knapsack', 'rule_diagnosis'],
+    agentKeys: ['max_turns: 40', 'max_tool_calls: 25'],
+  });
 }
 
 interface Finished {
