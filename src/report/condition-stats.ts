@@ -38,25 +38,29 @@ function toPercent(x: number, scale: ScoreScale): number {
   return scale === 'percent' ? x : scale === 'fraction' ? x * 100 : autoPercent(x);
 }
 
+/** The bootstrap interval of the scored episodes' mean, in the table's scale (reference resampling). */
+function scoreCI(episodes: readonly EpisodeMetrics[], scale: ScoreScale) {
+  const scores = episodes.map((e) => e.score).filter((x): x is number => x !== null);
+  return scores.length
+    ? bootstrapMeanCI(
+        scores.map((x) => toPercent(x, scale)),
+        { compat: 'reference', resamples: 5000, seed: 0 },
+      )
+    : null;
+}
+
 /** The table cell of one condition; `episodes` in file-name order. */
 export function mainCell(
   condition: Condition,
   episodes: readonly EpisodeMetrics[],
   scale: ScoreScale = 'auto',
 ): MainCell {
-  const scores = episodes.map((e) => e.score).filter((s): s is number => s !== null);
-  const ci = scores.length
-    ? bootstrapMeanCI(
-        scores.map((x) => toPercent(x, scale)),
-        { compat: 'reference', resamples: 5000, seed: 0 },
-      )
-    : null;
   const s = condition.summary;
   if (s) {
     const raw = s.metrics?.score?.mean ?? null;
     return {
       score_pct: raw === null ? null : toPercent(raw, scale),
-      score_ci: ci,
+      score_ci: scoreCI(episodes, scale),
       solved: s.num_tasks_solved ?? null,
       executed: s.num_tasks_executed ?? 100,
       steps: s.average_steps ?? null,
@@ -65,7 +69,7 @@ export function mainCell(
       from: 'summary',
     };
   }
-  return { ...episodeCell(episodes, scale), score_ci: ci };
+  return episodeCell(episodes, scale);
 }
 
 /**
@@ -73,18 +77,11 @@ export function mainCell(
  * out of the score mean and the solved count. The experiment's condition table uses it too.
  */
 export function episodeCell(episodes: readonly EpisodeMetrics[], scale: ScoreScale = 'auto'): MainCell {
-  const scores = episodes.map((e) => e.score).filter((s): s is number => s !== null);
-  const ci = scores.length
-    ? bootstrapMeanCI(
-        scores.map((x) => toPercent(x, scale)),
-        { compat: 'reference', resamples: 5000, seed: 0 },
-      )
-    : null;
   const withOutcome = episodes.filter((e) => e.score !== null);
   const mean = statisticsMean(episodes.map((e) => e.score));
   return {
     score_pct: mean === null ? null : toPercent(mean, scale),
-    score_ci: ci,
+    score_ci: scoreCI(episodes, scale),
     solved: withOutcome.length ? withOutcome.filter((e) => e.solved === true).length : null,
     executed: withOutcome.length || null,
     steps: statisticsMean(episodes.map((e) => e.steps)),
