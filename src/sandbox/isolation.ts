@@ -155,6 +155,11 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
     '--allow-worker',
     `--max-old-space-size=${heapMb}`,
     '--disallow-code-generation-from-strings',
+    // A session's worker lives for one episode and its heap is small: V8's background threads
+    // (concurrent marking, optimizing Pyodide's start-up code that runs once) cost more CPU than
+    // they save. Functions that stay hot in a long session are still optimized, only later.
+    '--single-threaded-gc',
+    '--interrupt-budget=1000000',
   ];
   const env: Record<string, string> = { LANG: 'C.UTF-8' };
   const snapshot = options.pyodideSnapshot ?? null;
