@@ -30,6 +30,7 @@ function write(line: string): void {
 // Compiled once; every worker instantiates this module (Node's types leave WebAssembly out).
 const wasm = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object } })
   .WebAssembly;
+const WasmModule = wasm.Module;
 const module = new wasm.Module(readFileSync(`${pyodideDir}/pyodide.asm.wasm`));
 
 let snapshot: Uint8Array | undefined;
@@ -55,6 +56,23 @@ try {
 /** Largest code cache accepted from the worker that makes it (about 1.3 MB today). */
 const MAX_CODE_CACHE = 32 * 1024 * 1024;
 let codeCache: Uint8Array | undefined;
+/** The small modules Pyodide compiles while it starts (pyodide-worker.ts, useSharedWrappers). */
+let wrappers: Array<[string, object]> | undefined;
+const MAX_WRAPPERS = 4096;
+
+/** The wrappers the code-cache worker compiled, when they have the one shape expected. */
+function wrapperList(value: unknown): Array<[string, object]> | undefined {
+  if (!Array.isArray(value) || value.length > MAX_WRAPPERS) return undefined;
+  const valid = value.every(
+    (entry) =>
+      Array.isArray(entry) &&
+      entry.length === 2 &&
+      typeof entry[0] === 'string' &&
+      entry[0].length <= 512 &&
+      entry[1] instanceof WasmModule,
+  );
+  return valid ? (value as Array<[string, object]>) : undefined;
+}
 
 /**
  * Starts Python once in a worker that never receives a request (so never runs model code) and
@@ -84,8 +102,9 @@ function makeCodeCache(): void {
   });
   worker.stdout.resume();
   worker.on('message', (message: unknown) => {
-    const m = message as { kind?: unknown; data?: unknown } | null;
+    const m = message as { kind?: unknown; data?: unknown; wrappers?: unknown } | null;
     const data = m?.kind === 'code-cache' ? m.data : undefined;
+    if (m?.kind === 'code-cache') wrappers = wrapperList(m.wrappers);
     if (data instanceof Uint8Array && data.length > 0 && data.length <= MAX_CODE_CACHE) {
       // One copy for every worker, as with the snapshot.
       codeCache = new Uint8Array(new SharedArrayBuffer(data.length));
@@ -154,6 +173,7 @@ function open(sid: number, memoryLimitMb: number): void {
       mailbox: slot.mailbox,
       pyodideScript,
       codeCache,
+      wrappers,
     },
     env: {},
     stdout: true,

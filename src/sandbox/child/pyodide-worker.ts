@@ -11,11 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { HOST_CORE_PYTHON_FILES } from './host-core-files.js';
 import { compilePyodideScript, type PyodideScript } from './pyodide-script.js';
+import { useSharedWrappers, type WasmModule } from './shared-wrappers.js';
 
 /** The parts of the WebAssembly API used here (Node's type definitions leave it out). */
-interface WasmModule {
-  readonly wasmModule: true;
-}
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(delta: number): number;
@@ -45,6 +43,8 @@ interface WorkerData {
   pyodideScript?: string;
   /** V8's code cache of that text, made in this host (a view of shared memory). */
   codeCache?: Uint8Array;
+  /** The small modules Pyodide compiles while it starts, compiled once in this host (see useSharedWrappers). */
+  wrappers?: Array<[string, WasmModule]>;
   /**
    * 'code-cache': start Python exactly as a session does, then send the code cache of what was
    * compiled and stop; such a worker never receives a request (so never runs model code).
@@ -356,6 +356,7 @@ _alr_dispatch
 async function main(): Promise<void> {
   capMemoryGrowth(data.memoryLimitMb * 1024 * 1024);
   const restoreInstantiate = data.module ? useSharedModule(data.module) : () => {};
+  const restoreWrappers = useSharedWrappers(data.wrappers);
   const { loadPyodide } = await import(pathToFileURL(join(data.pyodideDir, 'pyodide.mjs')).href);
   const discard = { batched: () => {} };
   let script: PyodideScript | null = null;
@@ -394,6 +395,7 @@ async function main(): Promise<void> {
     restoreCopy();
   }
   restoreInstantiate();
+  const wrappers = restoreWrappers();
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
   // Model code reading stdin gets end-of-file (as with /dev/null), never the protocol's input.
@@ -412,7 +414,7 @@ async function main(): Promise<void> {
   stepTimers.install();
   const version = pyodide.runPython('import sys; sys.version.split()[0]');
   if (data.role === 'code-cache') {
-    port?.postMessage({ kind: 'code-cache', data: script ? script.makeCache() : null });
+    port?.postMessage({ kind: 'code-cache', data: script ? script.makeCache() : null, wrappers });
     return;
   }
   // Reported for diagnosis: whether Pyodide's JavaScript started from the host's code cache.
