@@ -10,8 +10,8 @@ import { MODEL_FAILURES_ENDING_EPISODE } from '../../src/agent/run-episode.js';
 import { type Fault, type FaultPlan, startPolicyServer } from '../../src/models/index.js';
 import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
 import { loadBenchmarkConfig } from '../../src/runner/config.js';
-import { listFamilyTasks } from '../../src/runner/list-tasks.js';
 import { OUTAGE_CALLS_IN_A_ROW } from '../../src/runner/endpoint-outage.js';
+import { listFamilyTasks } from '../../src/runner/list-tasks.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
 import { AlrError } from '../../src/util/errors.js';
 import {
