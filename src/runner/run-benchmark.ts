@@ -2,7 +2,9 @@
  * `alr run`: for each agent (in config order) and each family (in config order), play the selected
  * tasks with bounded concurrency, write each episode's files as it finishes, then the agent × family's
  * task_status and summary files. Finished episodes (result file present) are skipped; an episode that
- * fails is recorded with status "error" and the run goes on.
+ * fails is recorded with status "error" and the run goes on, except when an agent's executor reports
+ * that it cannot go on (its model endpoint is down): then the run stops like after a stop request
+ * and returns that error as `failure`.
  */
 import { setMaxListeners } from 'node:events';
 import { monotonicSeconds } from '../agent/time.js';
