@@ -256,6 +256,8 @@ export async function run(options: BenchOptions): Promise<unknown> {
           executorFactory: agentExecutorFactory,
           limit: episodes,
         });
+        // A level whose endpoint stopped the run measured nothing worth a row.
+        if (outcome.failure) throw outcome.failure;
         const seconds = (performance.now() - started) / 1000;
         loopDelay.disable();
         const cpuAfter = cpuSeconds();

@@ -74,6 +74,12 @@ export async function experimentFromCli(input: CliExperimentInput): Promise<numb
       say(`Stopped before the end. Resume with the same command: ${resumeCommand()}`);
       return 130;
     }
+    if (outcome.state === 'failed' && outcome.failure) {
+      say(
+        `Stopped before the end; episodes in flight were not recorded. Resume with the same command once the endpoint answers: ${resumeCommand()}`,
+      );
+      throw outcome.failure;
+    }
     if (outcome.state === 'waiting') return 0;
     if (outcome.state === 'incomplete') {
       say(`Work is missing (see above). Submit it again with the same command: ${resumeCommand()}`);

@@ -102,6 +102,13 @@ export async function runFromCli(input: CliRunInput): Promise<number> {
     say(
       `${outcome.errors} episode(s) ended with status "error" (see the "error" field of their result files).`,
     );
+  // A model endpoint that is down stopped the run: one `alr:` line says why (exit status 1).
+  if (outcome.failure) {
+    say(
+      `Stopped before the end; episodes in flight were not recorded. Resume with the same command once the endpoint answers: ${resumeCommand()}`,
+    );
+    throw outcome.failure;
+  }
   if (outcome.interrupted) {
     say(`Stopped before the end. Resume with the same command: ${resumeCommand()}`);
     return 130;

@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { parseWith } from '../formats/json-file.js';
 import { runtimeModeSchema } from '../formats/runtime-mode.js';
-import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES } from '../runner/config.js';
+import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES, llmConfigSchema } from '../runner/config.js';
 import { normalizeRuntime, parseRuntimeSpec, runtimeSlug } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
 
@@ -34,6 +34,20 @@ const runtimeSpec = z
   })
   .transform((value) => normalizeRuntime(value));
 
+/**
+ * An `llm` mapping of the plan: the benchmark config's LLMConfig keys (temperature, max_tokens,
+ * timeout_s, max_retries, …; the model name is the model's own `model`). Checked here, so that a
+ * mistake names the plan's field, and kept as written: each condition fills in the defaults after
+ * merging `defaults.llm` with the model's `llm`.
+ */
+const llmKeys = z.object(llmConfigSchema.shape).omit({ model: true }).partial().strict();
+const llmSettings = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  const checked = llmKeys.safeParse(value);
+  if (!checked.success)
+    for (const issue of checked.error.issues)
+      ctx.addIssue({ code: 'custom', message: issue.message, path: [...issue.path] });
+});
+
 /** Agent settings shared by every condition (the AgentConfig keys of a benchmark config, minus name/model). */
 const agentDefaultsSchema = z
   .object({
@@ -45,8 +59,8 @@ const agentDefaultsSchema = z
     prompts: z.string().min(1).optional(),
     token_budget: z.number().int().positive().optional(),
     max_context_tokens: z.number().int().positive().optional(),
-    /** LLMConfig keys (temperature, max_tokens, timeout_s, retries, …). */
-    llm: z.record(z.string(), z.unknown()).optional(),
+    /** LLMConfig keys (temperature, max_tokens, timeout_s, max_retries, …). */
+    llm: llmSettings.optional(),
   })
   .strict();
 
@@ -83,7 +97,8 @@ const modelSchema = z
     base_url: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
     /** The execution style the model was trained on (scripted policies: implied by the name). */
     policy_style: runtimeModeSchema.optional(),
-    llm: z.record(z.string(), z.unknown()).optional(),
+    /** LLMConfig keys for this model, over `defaults.llm` (e.g. `max_retries`). */
+    llm: llmSettings.optional(),
   })
   .strict();
 

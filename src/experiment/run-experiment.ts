@@ -45,8 +45,12 @@ export interface Condition {
 
 export interface ExperimentOutcome {
   out: string;
-  /** `incomplete`: a Slurm stage ended with episodes missing (the same command submits them again). */
-  state: 'finished' | 'waiting' | 'interrupted' | 'incomplete';
+  /**
+   * `incomplete`: a Slurm stage ended with episodes missing (the same command submits them again).
+   * `failed`: a condition's model endpoint is down (`failure` says how); the same command resumes.
+   */
+  state: 'finished' | 'waiting' | 'interrupted' | 'incomplete' | 'failed';
+  failure?: Error;
   conditions: Condition[];
   rows: ConditionRow[];
   /** The stage that waits for outside work, when state is 'waiting'. */
@@ -212,12 +216,19 @@ async function runStage(
   out: string,
   stage: RunStage,
   prepared: Set<string>,
-): Promise<{ conditions: Condition[]; rows: ConditionRow[]; interrupted: boolean; missing?: number }> {
+): Promise<{
+  conditions: Condition[];
+  rows: ConditionRow[];
+  interrupted: boolean;
+  missing?: number;
+  failure?: Error;
+}> {
   if (options.executor === 'slurm') return runStageSlurm(options, out, stage, prepared);
   const { plan } = options.loaded;
   const conditions = conditionsOf(out, stage);
   const rows: ConditionRow[] = [];
   let interrupted = false;
+  let failure: Error | undefined;
   for (const [i, condition] of conditions.entries()) {
     if (options.stop?.aborted) {
       interrupted = true;
@@ -243,12 +254,15 @@ async function runStage(
         },
       });
       if (outcome.interrupted) interrupted = true;
+      failure = outcome.failure;
     } finally {
       progress.stop();
     }
     rows.push(await conditionRow(condition.name, condition.runDir));
+    // The conditions after it would most likely call the same endpoint: stop here.
+    if (failure) break;
   }
-  return { conditions, rows, interrupted };
+  return { conditions, rows, interrupted, ...(failure && { failure }) };
 }
 
 function exportStage(options: ExperimentOptions, out: string, stage: ExportStage, runs: Condition[]): void {
@@ -327,6 +341,7 @@ export async function runExperiment(options: ExperimentOptions): Promise<Experim
       options.print(formatConditionTable(result.rows));
       options.print('');
       writeConditionTable(join(out, stage.name, 'conditions.json'), result.rows);
+      if (result.failure) return { out, state: 'failed', failure: result.failure, conditions, rows };
       if (result.interrupted) return { out, state: 'interrupted', conditions, rows };
       if (result.missing) return { out, state: 'incomplete', conditions, rows };
     } else if (stage.kind === 'export') {

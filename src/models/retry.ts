@@ -1,6 +1,7 @@
 // Retry policy of the HTTP backend, with the reference's defaults (reference-behavior §5.1):
 // delay before retry n (0-based) = min(max, base·2^n) + random()·jitter; a server's retry-after wins.
 import { APIConnectionError, APIError } from 'openai';
+import { networkErrorText } from './network-error.js';
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -107,6 +108,11 @@ export function retryAfterSeconds(err: unknown, now = Date.now()): number | unde
 
 export function describeError(err: unknown): string {
   if (err instanceof APIError && typeof err.status === 'number') return `HTTP ${err.status}: ${err.message}`;
+  // The client says only "Connection error."; the system's code below it tells what to fix.
+  if (err instanceof APIConnectionError) {
+    const network = networkErrorText(err);
+    if (network !== undefined) return network;
+  }
   if (err instanceof Error) return `${err.name}: ${err.message}`;
   return String(err);
 }

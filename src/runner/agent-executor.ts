@@ -12,6 +12,7 @@ import { runtimeBase } from '../runtime/spec.js';
 import { createSandbox } from '../sandbox/index.js';
 import { createEnvironment, loadTask } from '../tasks/index.js';
 import { requestExtraBody } from './config.js';
+import { EndpointOutageWatch } from './endpoint-outage.js';
 import type { AgentExecutor, EpisodeJob, EpisodeOutput, ExecutorFactory } from './episode.js';
 import { modelKindOf } from './run-metadata.js';
 
@@ -41,7 +42,13 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   // Replays are per episode (each replays its own trace); every other model is shared by the agent's
   // episodes so that an endpoint's concurrency limit holds across them.
   const perEpisode = llm.model.startsWith('replay:');
-  const shared: Model | undefined = perEpisode ? undefined : createModel(llm.model, httpOptions);
+  const created: Model | undefined = perEpisode ? undefined : createModel(llm.model, httpOptions);
+  // An endpoint that is down stops the run (endpoint-outage.ts) instead of failing every episode.
+  const watch =
+    created?.kind === 'http'
+      ? new EndpointOutageWatch(endpointOf(created), (error) => context.onFatal?.(error))
+      : undefined;
+  const shared = created && watch ? watch.watch(created) : created;
   // After the model: a bad model setting fails before any interpreter is started.
   // Warm processes only hide start-up latency between episodes, so a few suffice at any concurrency;
   // one per concurrent episode would double the interpreter memory of a large run (docs/performance.md).
@@ -51,61 +58,95 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   });
 
   return {
-    async run(job: EpisodeJob, signal: AbortSignal): Promise<EpisodeOutput> {
-      const task = loadTask(job.task.file);
-      const environment = createEnvironment(task);
-      const model =
-        shared ??
-        createModel(llm.model, { ...httpOptions, taskId: job.task.taskId, family: job.task.family });
-      const session = await sandbox.openSession({
-        mode: runtimeBase(agent.runtime) ?? 'persistent',
-        runtime: agent.runtime,
-        taskId: job.task.taskId,
-        tools: environment.tools(),
-        maxToolCalls: config.max_tool_calls ?? undefined,
-        ...(agent.compat === 'reference' && { outputCap: null }),
-      });
-      const outcome = await runEpisode({
-        environment,
-        model,
-        session,
-        runtime: agent.runtime,
-        maxTurns: config.max_turns,
-        maxToolCalls: config.max_tool_calls ?? undefined,
-        tokenBudget: agent.tokenBudget,
-        maxContextTokens: agent.maxContextTokens,
-        timeoutMs: config.timeout_s * 1000,
-        requestOptions: {
-          ...(llm.temperature !== null && { temperature: llm.temperature }),
-          ...(llm.max_tokens !== null && { maxTokens: llm.max_tokens }),
-        },
-        globalsMessage: agent.globalsMessage,
-        compat: agent.compat,
-        prompts,
-        signal,
-      });
-      const meta = {
-        taskId: job.task.taskId,
-        family: job.task.family,
-        seed: typeof task.seed === 'number' ? task.seed : null,
-        taskFile: job.task.file,
-        agent: agent.name,
-        backend: agent.backend,
-      };
-      return {
-        status: outcome.status,
-        aborted: outcome.aborted,
-        result: buildResult(outcome, meta) as unknown as Record<string, unknown>,
-        trace: buildTrace(outcome, meta) as unknown as Record<string, unknown>,
-        totalTokens: outcome.tokenUsage.total_tokens,
-        steps: outcome.steps,
-      };
+    async run(job: EpisodeJob, caller: AbortSignal): Promise<EpisodeOutput> {
+      const { signal, release } = watch
+        ? eitherSignal(caller, watch.signal)
+        : { signal: caller, release() {} };
+      try {
+        return await playEpisode(job, signal);
+      } finally {
+        release();
+      }
     },
     async close() {
       await sandbox.shutdown();
     },
   } satisfies AgentExecutor;
+
+  async function playEpisode(job: EpisodeJob, signal: AbortSignal): Promise<EpisodeOutput> {
+    const task = loadTask(job.task.file);
+    const environment = createEnvironment(task);
+    const model =
+      shared ?? createModel(llm.model, { ...httpOptions, taskId: job.task.taskId, family: job.task.family });
+    const session = await sandbox.openSession({
+      mode: runtimeBase(agent.runtime) ?? 'persistent',
+      runtime: agent.runtime,
+      taskId: job.task.taskId,
+      tools: environment.tools(),
+      maxToolCalls: config.max_tool_calls ?? undefined,
+      ...(agent.compat === 'reference' && { outputCap: null }),
+    });
+    const outcome = await runEpisode({
+      environment,
+      model,
+      session,
+      runtime: agent.runtime,
+      maxTurns: config.max_turns,
+      maxToolCalls: config.max_tool_calls ?? undefined,
+      tokenBudget: agent.tokenBudget,
+      maxContextTokens: agent.maxContextTokens,
+      timeoutMs: config.timeout_s * 1000,
+      requestOptions: {
+        ...(llm.temperature !== null && { temperature: llm.temperature }),
+        ...(llm.max_tokens !== null && { maxTokens: llm.max_tokens }),
+      },
+      globalsMessage: agent.globalsMessage,
+      compat: agent.compat,
+      prompts,
+      signal,
+    });
+    const meta = {
+      taskId: job.task.taskId,
+      family: job.task.family,
+      seed: typeof task.seed === 'number' ? task.seed : null,
+      taskFile: job.task.file,
+      agent: agent.name,
+      backend: agent.backend,
+    };
+    return {
+      status: outcome.status,
+      aborted: outcome.aborted,
+      result: buildResult(outcome, meta) as unknown as Record<string, unknown>,
+      trace: buildTrace(outcome, meta) as unknown as Record<string, unknown>,
+      totalTokens: outcome.tokenUsage.total_tokens,
+      steps: outcome.steps,
+    };
+  }
 };
+
+/** The endpoint (or replicas) an HTTP model calls, for messages. */
+function endpointOf(model: Model): string {
+  const url = (model as { baseUrl?: unknown }).baseUrl;
+  return typeof url === 'string' ? url : model.name;
+}
+
+/** A signal raised by either of two, with its listeners removed by `release` (episodes are many). */
+function eitherSignal(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; release: () => void } {
+  const both = new AbortController();
+  const onA = () => both.abort(a.reason);
+  const onB = () => both.abort(b.reason);
+  if (a.aborted) onA();
+  else if (b.aborted) onB();
+  a.addEventListener('abort', onA, { once: true });
+  b.addEventListener('abort', onB, { once: true });
+  return {
+    signal: both.signal,
+    release: () => {
+      a.removeEventListener('abort', onA);
+      b.removeEventListener('abort', onB);
+    },
+  };
+}
 
 function prepareCache(path: string): string {
   mkdirSync(dirname(path), { recursive: true });

@@ -49,6 +49,11 @@ export interface ExecutorContext {
   concurrency?: number;
   /** The response cache of HTTP models (the config's cache_db_path). */
   cacheDbPath?: string;
+  /**
+   * Called when the agent cannot go on (its model endpoint is down): the run starts no more episodes
+   * and ends with this error. The executor aborts its own running episodes.
+   */
+  onFatal?: (error: Error) => void;
 }
 
 export type ExecutorFactory = (agent: ResolvedAgent, context: ExecutorContext) => Promise<AgentExecutor>;

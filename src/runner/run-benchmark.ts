@@ -2,7 +2,9 @@
  * `alr run`: for each agent (in config order) and each family (in config order), play the selected
  * tasks with bounded concurrency, write each episode's files as it finishes, then the agent × family's
  * task_status and summary files. Finished episodes (result file present) are skipped; an episode that
- * fails is recorded with status "error" and the run goes on.
+ * fails is recorded with status "error" and the run goes on, except when an agent's executor reports
+ * that it cannot go on (its model endpoint is down): then the run stops like after a stop request
+ * and returns that error as `failure`.
  */
 import { setMaxListeners } from 'node:events';
 import { monotonicSeconds } from '../agent/time.js';
@@ -78,6 +80,11 @@ export interface RunOutcome {
   /** True when a stop request left episodes unplayed. */
   interrupted: boolean;
   errors: number;
+  /**
+   * Why the run stopped by itself (a model endpoint that is down): episodes in flight were not
+   * recorded, the summaries cover what is on disk, and the same command resumes.
+   */
+  failure?: Error;
 }
 
 export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
@@ -104,7 +111,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
   const groups: GroupOutcome[] = [];
   let errors = 0;
   let interrupted = false;
-  const stopped = () => options.stop?.aborted === true;
+  let failure: Error | undefined;
+  const stopped = () => options.stop?.aborted === true || failure !== undefined;
   const never = new AbortController().signal;
   // Every running episode listens on the abort signal: hundreds at once are expected, not a leak.
   setMaxListeners(0, never);
@@ -119,6 +127,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
         runName: config.run_name,
         concurrency: config.max_concurrent_runs,
         cacheDbPath: config.cache_db_path,
+        onFatal: (error) => {
+          failure ??= error;
+        },
       });
       return executor;
     };
@@ -129,7 +140,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
         removeStaleTemporaries(familyDir(layout, agent.name, family));
         const statuses = await runPool(
           tasks,
-          (task) => playOne({ agent, task, layout }, getExecutor, options, options.abortEpisodes ?? never),
+          (task) =>
+            playOne({ agent, task, layout }, getExecutor, options, options.abortEpisodes ?? never, stopped),
           { concurrency: config.max_concurrent_runs, shouldStop: stopped },
         );
         const played = statuses.filter((s): s is EpisodeStatus => s !== undefined);
@@ -145,7 +157,14 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
     }
   }
   if (stopped() && groups.length < agents.length * families.length) interrupted = true;
-  return { layout, groups, interrupted, errors, selected: selected.length * agents.length };
+  return {
+    layout,
+    groups,
+    interrupted,
+    errors,
+    selected: selected.length * agents.length,
+    ...(failure && { failure }),
+  };
 }
 
 async function playOne(
@@ -153,6 +172,7 @@ async function playOne(
   getExecutor: () => Promise<AgentExecutor>,
   options: RunOptions,
   abort: AbortSignal,
+  stopped: () => boolean,
 ): Promise<EpisodeStatus | undefined> {
   const progress = options.progress;
   const existing = existingStatus(job);
@@ -180,7 +200,8 @@ async function playOne(
   if (output.aborted) return undefined;
   // After a stop request an error is most likely the stop itself (a cluster engine that cancels a
   // job signals every process of it, interpreters included): left unrecorded, a resume replays it.
-  if (output.status === 'error' && options.stop?.aborted) return undefined;
+  // The same holds after the run stopped itself (its endpoint is down).
+  if (output.status === 'error' && stopped()) return undefined;
   await writeEpisode(job, output);
   if (progress) {
     progress.counts.done += 1;

@@ -13,10 +13,12 @@
 //                                      serve-config, k8s-job, tasks generate
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { startPolicyServer } from '../../src/models/index.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -244,6 +246,18 @@ const rows: Row[] = [
     ],
     where: at('plan-wrong.yaml'),
     message: /field '[a-z_.]+': /,
+  },
+  {
+    command: 'experiment',
+    input: "a model's max_retries below 0",
+    args: () => [
+      'experiment',
+      plan('plan-retries', '{model: my-served-model, llm: {max_retries: -1}}'),
+      '--out',
+      at('exp-retries'),
+    ],
+    where: at('plan-retries.yaml'),
+    message: /field 'models\.m\.llm\.max_retries': .*>=0/,
   },
   {
     command: 'experiment',
@@ -586,17 +600,154 @@ async function closedPort(): Promise<number> {
   return address.port;
 }
 
-describe('an unreachable endpoint', () => {
-  it('alr run names the endpoint, and a run of nothing but errors fails', async () => {
+/** A loopback model server that answers every request with HTTP 500, counting the requests. */
+async function brokenServer(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+  let requests = 0;
+  const server = createHttpServer((_request, response) => {
+    requests += 1;
+    response.writeHead(500, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: { message: 'the model server is broken', type: 'internal' } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** No retries: the line must come from the first failed call, not after a ladder of back-offs. */
+const NO_RETRIES = 'max_retries: 0, backoff_base_s: 0.01, backoff_max_s: 0.05, jitter_s: 0, timeout_s: 10';
+
+/** An HTTP model at `url` in a plan; its `llm` mapping sets the retries (the plan's own key). */
+const servedModel = (url: string) => `{model: my-served-model, base_url: '${url}', llm: {${NO_RETRIES}}}`;
+
+/** Result files (not traces) under a folder. */
+function resultFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+    (name) => name.includes('results') && name.endsWith('.json') && !name.endsWith('.trace.json'),
+  );
+}
+
+/** Exit 1, one line naming the endpoint, the resume hint, and no episode recorded as an error. */
+function assertStoppedByEndpoint(result: Ran, url: string, what: RegExp, runDir: string): void {
+  assertOneLine(result, url, what);
+  assert.match(result.stderr, /Resume with the same command once the endpoint answers: alr /);
+  assert.ok(existsSync(join(runDir, 'run.json')), 'run.json is kept');
+  assert.deepEqual(resultFiles(runDir), [], 'no episode is recorded: the run stopped instead');
+}
+
+// Two tasks, one at a time: the second episode is never started once the first call has failed.
+const twoTasksOneByOne = ['--limit', '2', '--concurrency', '1'];
+
+describe('a model endpoint that is down: the run stops with one line naming it', { concurrency: 2 }, () => {
+  const refused =
+    /connection refused \(ECONNREFUSED\); the first model call failed after 1 attempt, so the run stopped$/;
+  const answered500 =
+    /HTTP 500: .*the model server is broken.*; the first model call failed after 1 attempt, so the run stopped$/;
+
+  it('alr run: connection refused', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/v1`;
+    const out = at('refused-run-out');
+    const result = await alr([
+      ...runArgs(config('refused-run', `{model: my-served-model, base_url: '${url}', ${NO_RETRIES}}`, out)),
+      ...twoTasksOneByOne,
+    ]);
+    assertStoppedByEndpoint(result, url, refused, join(out, 'r'));
+  });
+
+  it('alr experiment: connection refused, with max_retries from the plan', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/v1`;
+    const out = at('refused-exp');
+    const result = await alr([
+      'experiment',
+      plan('refused-plan', servedModel(url)),
+      '--out',
+      out,
+      '--backend',
+      backend,
+      '--no-progress',
+      ...twoTasksOneByOne,
+    ]);
+    assertStoppedByEndpoint(result, url, refused, join(out, 'eval', 'm_persistent_easy'));
+  });
+
+  it('alr run: HTTP 500 on every request', async () => {
+    const server = await brokenServer();
+    try {
+      const out = at('broken-run-out');
+      const result = await alr([
+        ...runArgs(
+          config('broken-run', `{model: my-served-model, base_url: '${server.url}', ${NO_RETRIES}}`, out),
+        ),
+        ...twoTasksOneByOne,
+      ]);
+      assertStoppedByEndpoint(result, server.url, answered500, join(out, 'r'));
+      assert.equal(server.requests(), 1, 'one request: no retry, no second episode');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('alr experiment: HTTP 500 on every request', async () => {
+    const server = await brokenServer();
+    try {
+      const out = at('broken-exp');
+      const result = await alr([
+        'experiment',
+        plan('broken-plan', servedModel(server.url)),
+        '--out',
+        out,
+        '--backend',
+        backend,
+        '--no-progress',
+        ...twoTasksOneByOne,
+      ]);
+      assertStoppedByEndpoint(result, server.url, answered500, join(out, 'eval', 'm_persistent_easy'));
+      assert.equal(server.requests(), 1, 'one request: no retry, no second episode');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('alr experiment: the same command finishes the run once the endpoint answers', async () => {
     const port = await closedPort();
-    const llm = `{model: my-served-model, base_url: 'http://127.0.0.1:${port}/v1', max_retries: 0, backoff_base_s: 0.01, backoff_max_s: 0.05, jitter_s: 0, timeout_s: 1}`;
-    const result = await alr(runArgs(config('unreachable', llm)));
-    assert.equal(result.status, 1, result.stderr);
-    assert.doesNotMatch(result.stderr, /^\s+at /m);
-    const lines = result.stderr.split('\n').filter((line) => line.startsWith('alr: '));
-    assert.equal(lines.length, 1, result.stderr);
-    assert.ok(lines[0]?.includes(`model call to http://127.0.0.1:${port}/v1 failed`), result.stderr);
-    assert.match(lines[0] as string, /\(every episode played ended with an error\)$/);
+    const url = `http://127.0.0.1:${port}/v1`;
+    const out = at('resumed-exp');
+    const args = [
+      'experiment',
+      plan('resumed-plan', servedModel(url)),
+      '--out',
+      out,
+      '--backend',
+      backend,
+      '--no-progress',
+      ...twoTasksOneByOne,
+    ];
+    const runDir = join(out, 'eval', 'm_persistent_easy');
+    assertStoppedByEndpoint(await alr(args), url, refused, runDir);
+    // Now a model server (a scripted policy behind real HTTP) listens on that port.
+    const server = await startPolicyServer({ policy: 'scripted-persistent', port });
+    try {
+      const resumed = await alr(args);
+      assert.equal(resumed.status, 0, resumed.stderr);
+      assert.equal(resultFiles(runDir).length, 6, 'two episodes of each family are recorded');
+      const table = JSON.parse(readFileSync(join(out, 'eval', 'conditions.json'), 'utf8')) as {
+        conditions: Array<{ episodes: number; errors: number }>;
+      };
+      assert.deepEqual(
+        table.conditions.map((c) => [c.episodes, c.errors]),
+        [[6, 0]],
+      );
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -111,6 +111,35 @@ describe('experiment plans', () => {
     assert.deepEqual(config.task_families, ['knapsack']);
   });
 
+  it("sets the model client's retries for every model (defaults.llm) or one (models.<name>.llm)", () => {
+    const text = [
+      'defaults: {llm: {max_retries: 1, timeout_s: 5}}',
+      'task_sets: {easy: {dir: tasks}}',
+      'models: {a: {model: served-a, llm: {max_retries: 0}}, b: {model: served-b}}',
+      'stages:',
+      '  - {name: eval, kind: run, task_sets: [easy], models: [a, b], runtimes: [persistent]}',
+      '',
+    ].join('\n');
+    const plan = parsePlan(text, 'plan.yaml');
+    // Kept as written: defaults are filled per condition, after the two mappings are merged.
+    assert.deepEqual(plan.models.a?.llm, { max_retries: 0 });
+    const loaded = { plan, baseDir: '.', file: 'plan.yaml' };
+    const stage = plan.stages[0] as Extract<(typeof plan.stages)[number], { kind: 'run' }>;
+    const llmOf = (model: string) =>
+      conditionConfig(
+        { loaded, executorFactory: fakeFactory([]), ...quiet },
+        'out',
+        stage,
+        'easy',
+        model,
+        'persistent',
+      ).agents[0]?.llm;
+    assert.equal(llmOf('a')?.max_retries, 0);
+    assert.equal(llmOf('a')?.timeout_s, 5, "the model's llm keeps the other defaults.llm keys");
+    assert.equal(llmOf('b')?.max_retries, 1);
+    assert.equal(llmOf('b')?.backoff_base_s, 0.5, 'unset keys get the benchmark config defaults');
+  });
+
   it('rejects bad plans naming the field', () => {
     const bad: Array<[string, RegExp]> = [
       ['task_sets: {}\nmodels: {}\nstages: []\n', /stages/],
@@ -127,6 +156,18 @@ describe('experiment plans', () => {
         /'nothing' is not an earlier run stage/,
       ],
       ['task_sets: {}\nmodels: {}\nstages:\n  - {name: x, kind: dance}\n', /stages\[0\]\.kind/],
+      [
+        'defaults: {llm: {max_retries: -1}}\ntask_sets: {}\nmodels: {}\nstages:\n  - {name: x, kind: external, instructions: hi}\n',
+        /^plan\.yaml: field 'defaults\.llm\.max_retries': .*>=0/,
+      ],
+      [
+        'task_sets: {}\nmodels: {m: {model: x, llm: {max_retries: 1.5}}}\nstages:\n  - {name: x, kind: external, instructions: hi}\n',
+        /^plan\.yaml: field 'models\.m\.llm\.max_retries': .*int/,
+      ],
+      [
+        'task_sets: {}\nmodels: {m: {model: x, llm: {max_retry: 0}}}\nstages:\n  - {name: x, kind: external, instructions: hi}\n',
+        /^plan\.yaml: field 'models\.m\.llm': .*"max_retry"/,
+      ],
     ];
     for (const [text, pattern] of bad) {
       const err = (() => {

@@ -1,7 +1,7 @@
 // The model endpoint misbehaves (dropped connections, stalls past the timeout, 5xx bursts, 429 with
 // retry-after, malformed JSON, empty choices, truncated bodies, replies cut at max tokens): a real run through the HTTP backend
-// against the policy server's fault injection retries, finishes every episode exactly once, and
-// when the endpoint stays down records clear errors that a re-run with --retry-errors completes.
+// against the policy server's fault injection retries, finishes every episode exactly once; an
+// endpoint that stays down stops the run with one error naming it, and the same command resumes.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +10,10 @@ import { MODEL_FAILURES_ENDING_EPISODE } from '../../src/agent/run-episode.js';
 import { type Fault, type FaultPlan, startPolicyServer } from '../../src/models/index.js';
 import { agentExecutorFactory } from '../../src/runner/agent-executor.js';
 import { loadBenchmarkConfig } from '../../src/runner/config.js';
+import { OUTAGE_CALLS_IN_A_ROW } from '../../src/runner/endpoint-outage.js';
 import { listFamilyTasks } from '../../src/runner/list-tasks.js';
 import { runBenchmark } from '../../src/runner/run-benchmark.js';
+import { AlrError } from '../../src/util/errors.js';
 import {
   assertExactlyOnce,
   episodeDir,
@@ -96,22 +98,49 @@ describe('model endpoint faults', () => {
     });
   }
 
-  it('an endpoint that stays down: clear errors, then --retry-errors finishes the run once', async () => {
+  it('an endpoint down from the start: the run stops at its first failed call, nothing is recorded, the same command resumes', async () => {
     const down: FaultPlan = { probability: 1, kinds: [{ kind: 'status', status: 503 }] };
     const first = await playAgainst(down, 2);
-    assert.equal(first.outcome.errors, ids.length, 'every episode is recorded as an error');
-    // Three failed turns end an episode; each turn is one attempt and two retries.
-    assert.equal(first.requests, MODEL_FAILURES_ENDING_EPISODE * 3 * ids.length);
+    // One call of one attempt and two retries, then the run stopped (not an error episode per task).
+    assert.equal(first.requests, 3);
+    assert.ok(first.outcome.failure, 'the run reports why it stopped');
+    assert.ok(AlrError.is(first.outcome.failure));
+    assert.match(first.outcome.failure.message, /^http:\/\/127\.0\.0\.1:\d+\/v1: HTTP 503/);
+    assert.match(first.outcome.failure.message, /the first model call failed after 3 attempts/);
+    assert.equal(first.outcome.errors, 0);
+    assert.deepEqual([...readEpisodes(first.out).results.keys()], [], 'no episode is recorded');
+    const healed = await playAgainst({}, 2, false, first.out);
+    assert.equal(healed.outcome.failure, undefined);
+    assert.equal(healed.outcome.errors, 0);
+    assertExactlyOnce(first.out, ids);
+  });
+
+  it('an endpoint that goes down mid-run: its episode is an error, the next failed call stops the run, --retry-errors finishes it once', async () => {
+    // The first request is answered, every later one gets a 503.
+    const goesDown: FaultPlan = {
+      script: [null, ...Array.from({ length: 100 }, (): Fault => ({ kind: 'status', status: 503 }))],
+    };
+    const first = await playAgainst(goesDown, 2);
+    // Episode 1: one answered call, then three failed turns of three attempts each end it as an
+    // error; episode 2: its first failed call is the fourth in a row, which stops the run.
+    assert.equal(OUTAGE_CALLS_IN_A_ROW, MODEL_FAILURES_ENDING_EPISODE + 1);
+    assert.equal(first.requests, 1 + MODEL_FAILURES_ENDING_EPISODE * 3 + 3);
+    assert.match(
+      String(first.outcome.failure?.message),
+      /HTTP 503.*4 model calls in a row failed after 3 attempts each/,
+    );
     const failed = readEpisodes(first.out);
-    for (const result of failed.results.values()) {
-      assert.equal(result.status, 'error');
-      assert.match(String(result.error), /failed 3 turns in a row/);
-      assert.match(String(result.error), /HTTP 503/);
-      assert.match(String(result.error), /after 3 attempts/);
-    }
-    // A plain re-run keeps the errors (as the reference does); --retry-errors plays them again.
+    assert.deepEqual([...failed.results.keys()], [ids[0]], 'only the episode that ended is recorded');
+    const result = failed.results.get(ids[0] as string);
+    assert.equal(result?.status, 'error');
+    assert.match(String(result?.error), /failed 3 turns in a row/);
+    assert.match(String(result?.error), /HTTP 503/);
+    assert.match(String(result?.error), /after 3 attempts/);
+    // A plain re-run plays the unrecorded episode and keeps the error (as the reference does);
+    // --retry-errors plays the error again.
     const again = await playAgainst({}, 2, false, first.out);
-    assert.equal(again.requests, 0, 'recorded errors are skipped without --retry-errors');
+    assert.equal(again.outcome.failure, undefined);
+    assert.deepEqual([...readEpisodes(first.out).results.keys()].sort(), ids);
     const healed = await playAgainst({}, 2, true, first.out);
     assert.equal(healed.outcome.errors, 0);
     assertExactlyOnce(first.out, ids);
@@ -137,7 +166,8 @@ describe('model endpoint faults', () => {
   });
 
   it('a stall with no retries left costs one turn with a timeout message; the episode goes on', async () => {
-    const stalled = await playAgainst({ script: [{ kind: 'stall' }] }, 0);
+    // The stall comes after the first answer: before it, a failed call would stop the whole run.
+    const stalled = await playAgainst({ script: [null, { kind: 'stall' }] }, 0);
     assert.equal(stalled.outcome.errors, 0);
     assertExactlyOnce(stalled.out, ids);
     const trace = readFileSync(join(episodeDir(stalled.out), `knapsack-${ids[0]}.trace.json`), 'utf8');
