@@ -13,6 +13,7 @@ import { type BenchmarkConfig, benchmarkConfigSchema, type FamilyName } from '..
 import { listFamilyTasks } from '../runner/list-tasks.js';
 import { ProgressReporter } from '../runner/progress.js';
 import { runBenchmark } from '../runner/run-benchmark.js';
+import { SharedSandboxes } from '../runner/shared-sandboxes.js';
 import { isPlainRuntime, parseRuntimeSpec, type RuntimeName, runtimeBase } from '../runtime/spec.js';
 import { generateTasks, loadSettings, parseSettings } from '../tasks/index.js';
 import { exportTraining } from '../training/index.js';
@@ -229,38 +230,45 @@ async function runStage(
   const rows: ConditionRow[] = [];
   let interrupted = false;
   let failure: Error | undefined;
-  for (const [i, condition] of conditions.entries()) {
-    if (options.stop?.aborted) {
-      interrupted = true;
-      break;
+  // The stage's conditions share one sandbox per backend: interpreter hosts start once.
+  const sandboxes = new SharedSandboxes();
+  try {
+    for (const [i, condition] of conditions.entries()) {
+      if (options.stop?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const config = preparedConfig(options, out, stage, condition, prepared);
+      const progress = new ProgressReporter(options.progress ? process.stderr : null);
+      progress.label = `[${stage.name} ${i + 1}/${conditions.length} ${condition.name}]`;
+      progress.start();
+      const style = plan.models[condition.model].policy_style;
+      try {
+        const outcome = await runBenchmark({
+          config,
+          tasksDir: taskSetDir(options, out, condition.taskSet),
+          listTasks: listFamilyTasks,
+          executorFactory: options.executorFactory,
+          sandboxes,
+          limit: options.limit ?? plan.task_sets[condition.taskSet].limit,
+          progress,
+          stop: options.stop,
+          metadata: {
+            taskSet: plan.task_sets[condition.taskSet].label ?? condition.taskSet,
+            ...(style && { policyStyles: { [condition.name]: style } }),
+          },
+        });
+        if (outcome.interrupted) interrupted = true;
+        failure = outcome.failure;
+      } finally {
+        progress.stop();
+      }
+      rows.push(await conditionRow(condition.name, condition.runDir));
+      // The conditions after it would most likely call the same endpoint: stop here.
+      if (failure) break;
     }
-    const config = preparedConfig(options, out, stage, condition, prepared);
-    const progress = new ProgressReporter(options.progress ? process.stderr : null);
-    progress.label = `[${stage.name} ${i + 1}/${conditions.length} ${condition.name}]`;
-    progress.start();
-    const style = plan.models[condition.model].policy_style;
-    try {
-      const outcome = await runBenchmark({
-        config,
-        tasksDir: taskSetDir(options, out, condition.taskSet),
-        listTasks: listFamilyTasks,
-        executorFactory: options.executorFactory,
-        limit: options.limit ?? plan.task_sets[condition.taskSet].limit,
-        progress,
-        stop: options.stop,
-        metadata: {
-          taskSet: plan.task_sets[condition.taskSet].label ?? condition.taskSet,
-          ...(style && { policyStyles: { [condition.name]: style } }),
-        },
-      });
-      if (outcome.interrupted) interrupted = true;
-      failure = outcome.failure;
-    } finally {
-      progress.stop();
-    }
-    rows.push(await conditionRow(condition.name, condition.runDir));
-    // The conditions after it would most likely call the same endpoint: stop here.
-    if (failure) break;
+  } finally {
+    await sandboxes.shutdown();
   }
   return { conditions, rows, interrupted, ...(failure && { failure }) };
 }

@@ -52,10 +52,9 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   // After the model: a bad model setting fails before any interpreter is started.
   // Warm processes only hide start-up latency between episodes, so a few suffice at any concurrency;
   // one per concurrent episode would double the interpreter memory of a large run (docs/performance.md).
-  const sandbox = createSandbox({
-    backend: agent.backend,
-    poolSize: Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS),
-  });
+  const poolSize = Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS);
+  const sandbox =
+    context.sandboxes?.get(agent.backend, poolSize) ?? createSandbox({ backend: agent.backend, poolSize });
 
   return {
     async run(job: EpisodeJob, caller: AbortSignal): Promise<EpisodeOutput> {
@@ -69,7 +68,8 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
       }
     },
     async close() {
-      await sandbox.shutdown();
+      // A shared sandbox is shut down by its owner, after the run or stage.
+      if (!context.sandboxes) await sandbox.shutdown();
     },
   } satisfies AgentExecutor;
 

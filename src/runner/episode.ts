@@ -11,6 +11,7 @@ import { temporaryHostTag, writeFileAtomicAsync } from '../util/atomic-write.js'
 import { InputError } from '../util/errors.js';
 import type { ResolvedAgent } from './config.js';
 import { type RunLayout, resultPath, traceHtmlPath, tracePath } from './layout.js';
+import type { SharedSandboxes } from './shared-sandboxes.js';
 import type { TaskRef } from './task-selection.js';
 
 export type RunStatus = 'completed' | 'timeout' | 'error';
@@ -54,6 +55,8 @@ export interface ExecutorContext {
    * and ends with this error. The executor aborts its own running episodes.
    */
   onFatal?: (error: Error) => void;
+  /** Sandboxes shared with the run's other agents and the stage's other conditions (shut down by their owner). */
+  sandboxes?: SharedSandboxes;
 }
 
 export type ExecutorFactory = (agent: ResolvedAgent, context: ExecutorContext) => Promise<AgentExecutor>;

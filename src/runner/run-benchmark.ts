@@ -33,6 +33,7 @@ import { runPool } from './pool.js';
 import type { ProgressReporter } from './progress.js';
 import { settleRunIdentity } from './run-identity.js';
 import { modelKindOf, type RunMetadataInput, runMetadata } from './run-metadata.js';
+import { SharedSandboxes } from './shared-sandboxes.js';
 import {
   countStatuses,
   type EpisodeStatus,
@@ -50,6 +51,8 @@ export interface RunOptions {
   /** Lists a family's task files in the reference's order. */
   listTasks: (tasksDir: string, family: TaskRef['family']) => TaskRef[];
   executorFactory: ExecutorFactory;
+  /** Sandboxes the caller shares between runs (it shuts them down); default: the run's own. */
+  sandboxes?: SharedSandboxes;
   limit?: number;
   shard?: Shard;
   /** Redo episodes whose recorded status is "error" (default: skip them like the reference). */
@@ -118,43 +121,50 @@ export async function runBenchmark(options: RunOptions): Promise<RunOutcome> {
   setMaxListeners(0, never);
   if (options.abortEpisodes) setMaxListeners(0, options.abortEpisodes);
 
-  for (const agent of agents) {
-    if (stopped()) break;
-    // Created on first need (a fully finished run starts no interpreter), once for all episodes.
-    let executor: Promise<AgentExecutor> | undefined;
-    const getExecutor = () => {
-      executor ??= options.executorFactory(agent, {
-        runName: config.run_name,
-        concurrency: config.max_concurrent_runs,
-        cacheDbPath: config.cache_db_path,
-        onFatal: (error) => {
-          failure ??= error;
-        },
-      });
-      return executor;
-    };
-    try {
-      for (const family of families) {
-        const tasks = selected.filter((t) => t.family === family);
-        if (tasks.length === 0) continue;
-        removeStaleTemporaries(familyDir(layout, agent.name, family));
-        const statuses = await runPool(
-          tasks,
-          (task) =>
-            playOne({ agent, task, layout }, getExecutor, options, options.abortEpisodes ?? never, stopped),
-          { concurrency: config.max_concurrent_runs, shouldStop: stopped },
-        );
-        const played = statuses.filter((s): s is EpisodeStatus => s !== undefined);
-        errors += played.filter((s) => s === 'error').length;
-        if (played.length < tasks.length) interrupted = true;
-        // The summary covers every result file present (all shards, earlier runs), whatever this run selected.
-        const outcome = writeGroupFiles(layout, agent, family, played);
-        groups.push(outcome);
-        if (stopped()) break;
+  // One sandbox per backend for all agents of the run (or all conditions of the caller's stage).
+  const sandboxes = options.sandboxes ?? new SharedSandboxes();
+  try {
+    for (const agent of agents) {
+      if (stopped()) break;
+      // Created on first need (a fully finished run starts no interpreter), once for all episodes.
+      let executor: Promise<AgentExecutor> | undefined;
+      const getExecutor = () => {
+        executor ??= options.executorFactory(agent, {
+          runName: config.run_name,
+          concurrency: config.max_concurrent_runs,
+          cacheDbPath: config.cache_db_path,
+          onFatal: (error) => {
+            failure ??= error;
+          },
+          sandboxes,
+        });
+        return executor;
+      };
+      try {
+        for (const family of families) {
+          const tasks = selected.filter((t) => t.family === family);
+          if (tasks.length === 0) continue;
+          removeStaleTemporaries(familyDir(layout, agent.name, family));
+          const statuses = await runPool(
+            tasks,
+            (task) =>
+              playOne({ agent, task, layout }, getExecutor, options, options.abortEpisodes ?? never, stopped),
+            { concurrency: config.max_concurrent_runs, shouldStop: stopped },
+          );
+          const played = statuses.filter((s): s is EpisodeStatus => s !== undefined);
+          errors += played.filter((s) => s === 'error').length;
+          if (played.length < tasks.length) interrupted = true;
+          // The summary covers every result file present (all shards, earlier runs), whatever this run selected.
+          const outcome = writeGroupFiles(layout, agent, family, played);
+          groups.push(outcome);
+          if (stopped()) break;
+        }
+      } finally {
+        if (executor) await (await executor.catch(() => undefined))?.close();
       }
-    } finally {
-      if (executor) await (await executor.catch(() => undefined))?.close();
     }
+  } finally {
+    if (!options.sandboxes) await sandboxes.shutdown();
   }
   if (stopped() && groups.length < agents.length * families.length) interrupted = true;
   return {

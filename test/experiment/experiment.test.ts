@@ -12,6 +12,8 @@ import { type Condition, computeMetrics } from '../../src/metrics/index.js';
 import { pyFloat } from '../../src/python/json.js';
 import { mainCell } from '../../src/report/condition-stats.js';
 import type { AgentExecutor, EpisodeJob, ExecutorFactory } from '../../src/runner/episode.js';
+import type { SharedSandboxes } from '../../src/runner/shared-sandboxes.js';
+import type { Sandbox } from '../../src/sandbox/index.js';
 import { InputError } from '../../src/util/errors.js';
 import { referenceFixtures, testData } from '../helpers/paths.js';
 
@@ -182,6 +184,45 @@ describe('experiment plans', () => {
       assert.match(err.message, /^plan\.yaml: /);
       assert.match(err.message, pattern);
     }
+  });
+
+  it("gives a stage's conditions one set of shared sandboxes and shuts it down after the stage", async () => {
+    const planFile = join(scratch, 'shared.yaml');
+    writeFileSync(
+      planFile,
+      `name: shared
+task_sets:
+  fx: {dir: ${join(referenceFixtures, 'task-sets', 'easy_100')}, limit: 1}
+models:
+  p: {model: scripted-persistent}
+stages:
+  - {name: eval, kind: run, task_sets: [fx], models: [p], families: [knapsack]}
+`,
+    );
+    const seen: Array<SharedSandboxes | undefined> = [];
+    const sandboxes: Sandbox[] = [];
+    const inner = fakeFactory([]);
+    const recording: ExecutorFactory = async (agent, context) => {
+      seen.push(context.sandboxes);
+      if (context.sandboxes) sandboxes.push(context.sandboxes.get('pyodide', 1));
+      return inner(agent, context);
+    };
+    const outcome = await runExperiment({
+      loaded: loadPlan(planFile),
+      out: join(scratch, 'shared-out'),
+      executorFactory: recording,
+      ...quiet,
+    });
+    assert.equal(outcome.state, 'finished');
+    assert.equal(seen.length, 2, 'one executor per condition (persistent, stateless)');
+    assert.ok(seen[0], 'the condition got no shared sandboxes');
+    assert.equal(seen[1], seen[0], 'the two conditions got different sandboxes');
+    assert.equal(sandboxes[1], sandboxes[0]);
+    await assert.rejects(
+      sandboxes[0]?.openSession({ mode: 'persistent', tools: [] }) ?? Promise.resolve(),
+      /shut down/,
+      'the shared sandbox outlived its stage',
+    );
   });
 
   it('runs every condition, prints the table, waits at an external stage, then resumes', async () => {
