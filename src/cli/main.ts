@@ -19,23 +19,27 @@ const program = new Command('alr')
   .showHelpAfterError()
   .exitOverride();
 
-const commands: Array<() => Promise<{ register(program: Command): void }>> = [
-  () => import('./bench.js'),
-  () => import('./exec.js'),
-  () => import('./export.js'),
-  () => import('./train-config.js'),
-  () => import('./serve-config.js'),
-  () => import('./k8s-job.js'),
-  () => import('./replay.js'),
-  () => import('./stats.js'),
-  () => import('./tasks.js'),
-  () => import('./serve.js'),
-  () => import('./run.js'),
-  () => import('./experiment.js'),
-  () => import('./report.js'),
-  () => import('./compare.js'),
-];
-for (const load of commands) (await load()).register(program);
+// Each command's module by its name. `alr <command> …` loads only that one, so a quick command such
+// as `compare` does not pay for importing the others; help, a bare `alr` or an unknown word loads all.
+const commands: Record<string, () => Promise<{ register(program: Command): void }>> = {
+  bench: () => import('./bench.js'),
+  exec: () => import('./exec.js'),
+  export: () => import('./export.js'),
+  'train-config': () => import('./train-config.js'),
+  'serve-config': () => import('./serve-config.js'),
+  'k8s-job': () => import('./k8s-job.js'),
+  replay: () => import('./replay.js'),
+  stats: () => import('./stats.js'),
+  tasks: () => import('./tasks.js'),
+  serve: () => import('./serve.js'),
+  run: () => import('./run.js'),
+  experiment: () => import('./experiment.js'),
+  report: () => import('./report.js'),
+  compare: () => import('./compare.js'),
+};
+const named = process.argv[2];
+const only = named !== undefined && Object.hasOwn(commands, named) ? commands[named] : undefined;
+for (const load of only ? [only] : Object.values(commands)) (await load()).register(program);
 
 try {
   await program.parseAsync(process.argv);
