@@ -207,6 +207,11 @@ export class AnalysisCache {
     /** The backend the folder was named after (answers from another backend are not stored). */
     readonly backend: BackendName,
     private readonly entries: Map<string, CodeAnalysis>,
+    /**
+     * Lines read but not yet checked, by key: a line is hashed and parsed when its key is first
+     * asked for, so a command that needs a few of many stored blocks does not check them all.
+     */
+    private readonly unchecked: Map<string, string>,
     private readonly packs: string[],
     private readonly bytes: number,
   ) {}
@@ -226,7 +231,7 @@ export class AnalysisCache {
         .slice(0, 24);
       const dir = join(root, version);
       if (!privateDir(dir)) return null;
-      const entries = new Map<string, CodeAnalysis>();
+      const unchecked = new Map<string, string>();
       const packs: string[] = [];
       let bytes = 0;
       for (const name of readdirSync(dir)) {
@@ -240,31 +245,49 @@ export class AnalysisCache {
         packs.push(name);
         bytes += text.length;
         for (const line of text.split('\n')) {
-          if (!line) continue;
-          const entry = parseLine(line);
-          if (entry) entries.set(entry[0], entry[1]);
+          // The key's place only; `parseLine` checks the whole line when the key is asked for.
+          if (line.length > 82 && line.charCodeAt(64) === 9) unchecked.set(line.slice(0, 64), line);
         }
       }
-      return new AnalysisCache(dir, identity.backend, entries, packs, bytes);
+      return new AnalysisCache(dir, identity.backend, new Map(), unchecked, packs, bytes);
     } catch {
       return null;
     }
   }
 
+  /** The number of valid entries (checks every line still unchecked). */
   get size(): number {
+    this.checkAll();
     return this.entries.size;
   }
 
   get(key: string): CodeAnalysis | undefined {
-    const found = this.entries.get(key);
+    const found = this.lookup(key);
     if (found) this.used.add(key);
     return found;
+  }
+
+  /** The entry of a key, its line checked first if it has not been; a bad line is dropped. */
+  private lookup(key: string): CodeAnalysis | undefined {
+    const found = this.entries.get(key);
+    if (found) return found;
+    const line = this.unchecked.get(key);
+    if (line === undefined) return undefined;
+    this.unchecked.delete(key);
+    const entry = parseLine(line);
+    if (!entry || entry[0] !== key) return undefined;
+    this.entries.set(key, entry[1]);
+    return entry[1];
+  }
+
+  private checkAll(): void {
+    for (const key of [...this.unchecked.keys()]) this.lookup(key);
   }
 
   /** Adds analyses and writes them as one new pack; failures only mean a colder next run. */
   add(items: ReadonlyArray<[string, CodeAnalysis]>): void {
     for (const [key, analysis] of items) {
-      if (this.entries.has(key)) continue;
+      if (this.lookup(key)) continue;
       this.entries.set(key, analysis);
       this.fresh.set(key, analysis);
       this.used.add(key);
@@ -283,6 +306,7 @@ export class AnalysisCache {
 
   /** One pack in place of the ones read at open (only this process's packs and those). */
   private merge(): void {
+    this.checkAll();
     const keep =
       this.bytes > MAX_BYTES
         ? [...this.used].map((k) => [k, this.entries.get(k) as CodeAnalysis] as const)
