@@ -15,11 +15,12 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { startPolicyServer } from '../../src/models/index.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -590,16 +591,6 @@ describe('every command: bad input gives one line', { concurrency: 3 }, () => {
   }
 });
 
-/** A local port with nobody listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address && typeof address === 'object');
-  return address.port;
-}
-
 /** A loopback model server that answers every request with HTTP 500, counting the requests. */
 async function brokenServer(): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   let requests = 0;
@@ -646,6 +637,18 @@ function assertStoppedByEndpoint(result: Ran, url: string, what: RegExp, runDir:
 // Two tasks, one at a time: the second episode is never started once the first call has failed.
 const twoTasksOneByOne = ['--limit', '2', '--concurrency', '1'];
 
+/** `alr experiment` of a plan whose one model is served at `url`, two tasks one at a time. */
+const experimentArgs = (name: string, url: string, out: string) => [
+  'experiment',
+  plan(name, servedModel(url)),
+  '--out',
+  out,
+  '--backend',
+  backend,
+  '--no-progress',
+  ...twoTasksOneByOne,
+];
+
 describe('a model endpoint that is down: the run stops with one line naming it', { concurrency: 2 }, () => {
   const refused =
     /connection refused \(ECONNREFUSED\); the first model call failed after 1 attempt, so the run stopped$/;
@@ -665,16 +668,7 @@ describe('a model endpoint that is down: the run stops with one line naming it',
   it('alr experiment: connection refused, with max_retries from the plan', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/v1`;
     const out = at('refused-exp');
-    const result = await alr([
-      'experiment',
-      plan('refused-plan', servedModel(url)),
-      '--out',
-      out,
-      '--backend',
-      backend,
-      '--no-progress',
-      ...twoTasksOneByOne,
-    ]);
+    const result = await alr(experimentArgs('refused-plan', url, out));
     assertStoppedByEndpoint(result, url, refused, join(out, 'eval', 'm_persistent_easy'));
   });
 
@@ -699,16 +693,7 @@ describe('a model endpoint that is down: the run stops with one line naming it',
     const server = await brokenServer();
     try {
       const out = at('broken-exp');
-      const result = await alr([
-        'experiment',
-        plan('broken-plan', servedModel(server.url)),
-        '--out',
-        out,
-        '--backend',
-        backend,
-        '--no-progress',
-        ...twoTasksOneByOne,
-      ]);
+      const result = await alr(experimentArgs('broken-plan', server.url, out));
       assertStoppedByEndpoint(result, server.url, answered500, join(out, 'eval', 'm_persistent_easy'));
       assert.equal(server.requests(), 1, 'one request: no retry, no second episode');
     } finally {
@@ -720,16 +705,7 @@ describe('a model endpoint that is down: the run stops with one line naming it',
     const port = await closedPort();
     const url = `http://127.0.0.1:${port}/v1`;
     const out = at('resumed-exp');
-    const args = [
-      'experiment',
-      plan('resumed-plan', servedModel(url)),
-      '--out',
-      out,
-      '--backend',
-      backend,
-      '--no-progress',
-      ...twoTasksOneByOne,
-    ];
+    const args = experimentArgs('resumed-plan', url, out);
     const runDir = join(out, 'eval', 'm_persistent_easy');
     assertStoppedByEndpoint(await alr(args), url, refused, runDir);
     // Now a model server (a scripted policy behind real HTTP) listens on that port.

@@ -1,7 +1,6 @@
 // The rule that turns a model endpoint that is down into a stopped run, checked call by call against
 // a real HTTP peer (the policy server on 127.0.0.1, with scripted faults) and the real HTTP backend.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ChatMessage } from '../../src/models/model.js';
@@ -10,6 +9,7 @@ import { type Fault, startPolicyServer } from '../../src/models/policy-server.js
 import { ModelCallError } from '../../src/models/retry.js';
 import { EndpointOutageWatch, OUTAGE_CALLS_IN_A_ROW } from '../../src/runner/endpoint-outage.js';
 import { AlrError } from '../../src/util/errors.js';
+import { closedPort } from '../helpers/closed-port.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const scratch = scratchDir('endpoint-outage');
@@ -55,15 +55,6 @@ async function play(script: (Fault | null)[], calls: number) {
     await server.close();
   }
   return { url: server.url, watch, reported, outcomes, requests: server.requests() };
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  assert.ok(address && typeof address === 'object');
-  return address.port;
 }
 
 describe('a model endpoint that is down', () => {
