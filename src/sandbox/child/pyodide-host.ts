@@ -74,43 +74,44 @@ function wrapperList(value: unknown): Array<[string, object]> | undefined {
   return valid ? (value as Array<[string, object]>) : undefined;
 }
 
-/**
- * Starts Python once in a worker that never receives a request (so never runs model code) and
- * keeps V8's code cache of Pyodide's JavaScript that it sends: later workers start from it instead
- * of compiling 1.2 MB of JavaScript each. Any failure only means sessions compile it themselves.
- */
-function makeCodeCache(): void {
-  if (!pyodideScript) return;
+/** A worker for one Pyodide instance: the host's shared parts, plus `data` of its own. */
+function startWorker(data: Record<string, unknown>): Worker {
   const worker = new Worker(workerFile, {
-    workerData: {
-      pyodideDir,
-      pythonDir,
-      module,
-      snapshot,
-      snapshotError,
-      memoryLimitMb: 1024,
-      interrupt: new Int32Array(new SharedArrayBuffer(4)),
-      control: new Int32Array(new SharedArrayBuffer(8)),
-      mailbox: new Uint8Array(new SharedArrayBuffer(16)),
-      pyodideScript,
-      role: 'code-cache',
-    },
+    workerData: { pyodideDir, pythonDir, module, snapshot, snapshotError, pyodideScript, ...data },
     env: {},
     stdout: true,
     stderr: false,
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
   });
   worker.stdout.resume();
+  return worker;
+}
+
+/**
+ * Starts Python once in a worker that never receives a request (so never runs model code) and
+ * keeps V8's code cache of Pyodide's JavaScript and the wrapper modules that it sends: later
+ * workers start from them instead of compiling 1.2 MB of JavaScript each. Any failure only means
+ * sessions compile these themselves.
+ */
+function makeCodeCache(): void {
+  if (!pyodideScript) return;
+  const worker = startWorker({
+    memoryLimitMb: 1024,
+    interrupt: new Int32Array(new SharedArrayBuffer(4)),
+    control: new Int32Array(new SharedArrayBuffer(8)),
+    mailbox: new Uint8Array(new SharedArrayBuffer(16)),
+    role: 'code-cache',
+  });
   worker.on('message', (message: unknown) => {
-    const m = message as { kind?: unknown; data?: unknown; wrappers?: unknown } | null;
-    const data = m?.kind === 'code-cache' ? m.data : undefined;
-    if (m?.kind === 'code-cache') wrappers = wrapperList(m.wrappers);
-    if (data instanceof Uint8Array && data.length > 0 && data.length <= MAX_CODE_CACHE) {
-      // One copy for every worker, as with the snapshot.
-      codeCache = new Uint8Array(new SharedArrayBuffer(data.length));
-      codeCache.set(data);
-    }
     void worker.terminate();
+    const m = message as { kind?: unknown; data?: unknown; wrappers?: unknown } | null;
+    if (m?.kind !== 'code-cache') return;
+    wrappers = wrapperList(m.wrappers);
+    if (m.data instanceof Uint8Array && m.data.length > 0 && m.data.length <= MAX_CODE_CACHE) {
+      // One copy for every worker, as with the snapshot.
+      codeCache = new Uint8Array(new SharedArrayBuffer(m.data.length));
+      codeCache.set(m.data);
+    }
   });
   worker.on('error', () => {});
   worker.unref();
@@ -160,28 +161,15 @@ function open(sid: number, memoryLimitMb: number): void {
     ended: false,
     worker: undefined as unknown as Worker,
   };
-  slot.worker = new Worker(workerFile, {
-    workerData: {
-      pyodideDir,
-      pythonDir,
-      module,
-      snapshot,
-      snapshotError,
-      memoryLimitMb,
-      interrupt: slot.interrupt,
-      control: slot.control,
-      mailbox: slot.mailbox,
-      pyodideScript,
-      codeCache,
-      wrappers,
-    },
-    env: {},
-    stdout: true,
-    stderr: false,
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+  slot.worker = startWorker({
+    memoryLimitMb,
+    interrupt: slot.interrupt,
+    control: slot.control,
+    mailbox: slot.mailbox,
+    codeCache,
+    wrappers,
   });
   slots.set(sid, slot);
-  slot.worker.stdout.resume();
   // Everything a worker posts is untrusted (model code runs there): only two shapes pass.
   slot.worker.on('message', (message: unknown) => {
     if (slot.ended) return;
