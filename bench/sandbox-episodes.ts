@@ -6,7 +6,7 @@
 // reported apart, since other work on the machine adds to them too.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { inspectBlock } from '../src/models/scripted/knapsack.js';
+import { inspectBlock, setupBlock } from '../src/models/scripted/knapsack.js';
 import { type BackendName, createSandbox } from '../src/sandbox/index.js';
 import type { Tool } from '../src/tasks/tool.js';
 
@@ -115,17 +115,7 @@ const TAKE = [
 
 /** The steps of one episode, in the shape the scripted knapsack policy writes them. */
 export const EPISODE_STEPS = [
-  [
-    'capacity = 20',
-    'budget = 12',
-    'ids = json.loads(list_items())',
-    'info = {}',
-    'allowed = set()',
-    'forbidden = set()',
-    'taken = []',
-    'print(json.dumps({"ids": ids}))',
-    'print(json.dumps({"n_items": len(ids), "capacity": capacity, "budget": budget}))',
-  ].join('\n'),
+  setupBlock(20, 12),
   inspectBlock([0, 2, 4, 6]),
   inspectBlock([8, 10, 12, 14]),
   inspectBlock([16, 18, 20, 22]),

@@ -5,6 +5,21 @@ import { type ConversationView, callsPerBlock, firstInt } from './conversation.j
 import { PySet, type PyValue, pyLiteral } from './python-literal.js';
 import { type PlannedTurn, REBUILD_CALLS } from './turn.js';
 
+/** The first block: list the item ids and set up the variables the later blocks fill. */
+export function setupBlock(capacity: number, budget: number): string {
+  return [
+    `capacity = ${capacity}`,
+    `budget = ${budget}`,
+    'ids = json.loads(list_items())',
+    'info = {}',
+    'allowed = set()',
+    'forbidden = set()',
+    'taken = []',
+    'print(json.dumps({"ids": ids}))',
+    'print(json.dumps({"n_items": len(ids), "capacity": capacity, "budget": budget}))',
+  ].join('\n');
+}
+
 /** The block that inspects the items at these positions of `ids`, keeping each result in `info`. */
 export function inspectBlock(positions: readonly number[]): string {
   return [
@@ -148,17 +163,7 @@ export function planKnapsack(view: ConversationView): PlannedTurn {
   if (!k.ids) {
     return {
       reasoning: `The capacity is ${k.capacity} and I may inspect ${k.budget} items. First I list the item ids and set up the variables that will hold what I learn.`,
-      body: [
-        `capacity = ${k.capacity}`,
-        `budget = ${k.budget}`,
-        'ids = json.loads(list_items())',
-        'info = {}',
-        'allowed = set()',
-        'forbidden = set()',
-        'taken = []',
-        'print(json.dumps({"ids": ids}))',
-        'print(json.dumps({"n_items": len(ids), "capacity": capacity, "budget": budget}))',
-      ].join('\n'),
+      body: setupBlock(k.capacity, k.budget),
       uses: [],
       state,
       creates: ['capacity', 'budget', 'ids', 'info', 'allowed', 'forbidden', 'taken'],
