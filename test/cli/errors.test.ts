@@ -23,6 +23,7 @@ import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { closedPort } from '../helpers/closed-port.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
 import { scratchDir } from '../helpers/scratch.js';
+import { runOneTaskArgs } from '../helpers/scripted-config.js';
 
 const scratch = scratchDir('cli-errors');
 const tasksDir = join(referenceFixtures, 'task-sets', 'easy_100');
@@ -114,19 +115,8 @@ function plan(name: string, model: string): string {
   );
 }
 
-const runArgs = (configFile: string, ...extra: string[]) => [
-  'run',
-  '--config',
-  configFile,
-  '--tasks',
-  tasksDir,
-  '--limit',
-  '1',
-  '--backend',
-  backend,
-  '--no-progress',
-  ...extra,
-];
+const runArgs = (configFile: string, ...extra: string[]) =>
+  runOneTaskArgs(configFile, tasksDir, backend, ...extra);
 
 // Inputs shared by the rows (made in `before`).
 const blocker = at('a-file'); // a file where an output folder should go

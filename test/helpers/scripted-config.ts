@@ -32,3 +32,25 @@ export function writeScriptedConfig(file: string, c: ScriptedConfig): string {
   );
   return file;
 }
+
+/** `alr run` of `config` on the first task of each family in `tasksDir`, quietly, then `extra`. */
+export function runOneTaskArgs(
+  config: string,
+  tasksDir: string,
+  backend: string,
+  ...extra: string[]
+): string[] {
+  return [
+    'run',
+    '--config',
+    config,
+    '--tasks',
+    tasksDir,
+    '--limit',
+    '1',
+    '--backend',
+    backend,
+    '--no-progress',
+    ...extra,
+  ];
+}

@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { readRunJson } from '../../src/formats/run-json.js';
 import { cpythonAvailable } from '../../src/sandbox/index.js';
 import { cliPath, referenceFixtures } from '../helpers/paths.js';
-import { writeScriptedConfig } from '../helpers/scripted-config.js';
+import { runOneTaskArgs, writeScriptedConfig } from '../helpers/scripted-config.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'alr-identity-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -26,24 +26,10 @@ const runDir = join(scratch, 'r');
 const runJson = join(runDir, 'run.json');
 
 function alrRun(...extra: string[]) {
-  return spawnSync(
-    process.execPath,
-    [
-      cliPath,
-      'run',
-      '--config',
-      config,
-      '--tasks',
-      tasksDir,
-      '--limit',
-      '1',
-      '--backend',
-      backend,
-      '--no-progress',
-      ...extra,
-    ],
-    { encoding: 'utf8', timeout: 180_000 },
-  );
+  return spawnSync(process.execPath, [cliPath, ...runOneTaskArgs(config, tasksDir, backend, ...extra)], {
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
 }
 
 describe('a run folder keeps its identity', { concurrency: false }, () => {
