@@ -1,6 +1,6 @@
 /**
- * The real episode player: one sandbox pool and one model backend per agent, shared by its
- * episodes; per episode: load the task, build its environment, open an interpreter session for the
+ * The real episode player: one model backend per agent, shared by its episodes, and the run's
+ * shared sandbox for its backend (context.sandboxes); per episode: load the task, build its environment, open an interpreter session for the
  * agent's runtime, run the CodeAct loop, and turn the outcome into the trace and result objects.
  */
 
@@ -9,7 +9,6 @@ import { dirname } from 'node:path';
 import { buildResult, buildTrace, loadPromptPack, type PromptPack, runEpisode } from '../agent/index.js';
 import { createModel, type Model } from '../models/index.js';
 import { runtimeBase } from '../runtime/spec.js';
-import { createSandbox } from '../sandbox/index.js';
 import { createEnvironment, loadTask } from '../tasks/index.js';
 import { requestExtraBody } from './config.js';
 import { EndpointOutageWatch } from './endpoint-outage.js';
@@ -53,8 +52,7 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   // Warm processes only hide start-up latency between episodes, so a few suffice at any concurrency;
   // one per concurrent episode would double the interpreter memory of a large run (docs/performance.md).
   const poolSize = Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS);
-  const sandbox =
-    context.sandboxes?.get(agent.backend, poolSize) ?? createSandbox({ backend: agent.backend, poolSize });
+  const sandbox = context.sandboxes.get(agent.backend, poolSize);
 
   return {
     async run(job: EpisodeJob, caller: AbortSignal): Promise<EpisodeOutput> {
@@ -67,10 +65,8 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
         release();
       }
     },
-    async close() {
-      // A shared sandbox is shut down by its owner, after the run or stage.
-      if (!context.sandboxes) await sandbox.shutdown();
-    },
+    // The sandbox is shut down by its owner (shared-sandboxes.ts), after the run or stage.
+    async close() {},
   } satisfies AgentExecutor;
 
   async function playEpisode(job: EpisodeJob, signal: AbortSignal): Promise<EpisodeOutput> {

@@ -56,7 +56,7 @@ export interface ExecutorContext {
    */
   onFatal?: (error: Error) => void;
   /** Sandboxes shared with the run's other agents and the stage's other conditions (shut down by their owner). */
-  sandboxes?: SharedSandboxes;
+  sandboxes: SharedSandboxes;
 }
 
 export type ExecutorFactory = (agent: ResolvedAgent, context: ExecutorContext) => Promise<AgentExecutor>;
