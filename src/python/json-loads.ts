@@ -35,82 +35,97 @@ export type PyJsonValue =
   | PyJsonValue[]
   | { [key: string]: PyJsonValue };
 
-const WHITESPACE = ' \t\n\r';
+// Where a run of plain string characters ends: a quote, a backslash or a control character.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters end the run (an error)
+const STRING_STOP = /["\\\x00-\x1f]/g;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
-const ESCAPES: Record<string, string> = {
-  '"': '"',
-  '\\': '\\',
-  '/': '/',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-};
+const SHORT_ESCAPES = '"\\/bfnrt';
+// A whole well-formed string literal (one pass of the native regex engine).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are excluded
+const VALID_STRING = /"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const HEX4 = /^[0-9a-fA-F]{4}$/;
 
 export function pythonJsonLoads(doc: string): PyJsonValue {
   if (doc.startsWith('\ufeff'))
     throw new PythonJsonDecodeError('Unexpected UTF-8 BOM (decode using utf-8-sig)', doc, 0);
   let i = 0;
   const skip = () => {
-    while (i < doc.length && WHITESPACE.includes(doc[i] as string)) i++;
+    for (;;) {
+      const c = doc.charCodeAt(i);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return;
+      i++;
+    }
   };
   const fail = (reason: string, pos: number): never => {
     throw new PythonJsonDecodeError(reason, doc, pos);
   };
 
+  // A well-formed literal is recognized in one regex pass and unescaped by the native parser,
+  // whose escapes are exactly Python's (lone surrogates included).
   const parseString = (): string => {
     const begin = i; // index of the opening quote
-    i++;
-    let out = '';
-    for (;;) {
-      let j = i;
-      while (j < doc.length && doc[j] !== '"' && doc[j] !== '\\') {
-        if ((doc.charCodeAt(j) ?? 0) <= 0x1f) fail('Invalid control character at', j);
-        j++;
-      }
-      out += doc.slice(i, j);
+    VALID_STRING.lastIndex = i;
+    if (!VALID_STRING.test(doc)) return stringFault(begin);
+    i = VALID_STRING.lastIndex;
+    const literal = doc.slice(begin, i);
+    return literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+  };
+
+  /** The first fault of a literal VALID_STRING rejected, reported as CPython reports it. */
+  const stringFault = (begin: number): never => {
+    for (let j = begin + 1; ; ) {
+      STRING_STOP.lastIndex = j;
+      j = STRING_STOP.exec(doc)?.index ?? doc.length;
       if (j >= doc.length) fail('Unterminated string starting at', begin);
-      if (doc[j] === '"') {
-        i = j + 1;
-        return out;
-      }
+      if (doc.charCodeAt(j) <= 0x1f) fail('Invalid control character at', j);
+      if (doc[j] === '"') throw new Error('pythonJsonLoads: a well-formed string was rejected');
       // backslash
       if (j + 1 >= doc.length) fail('Unterminated string starting at', begin);
       const esc = doc[j + 1] as string;
       if (esc === 'u') {
-        const hex = doc.slice(j + 2, j + 6);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid \\uXXXX escape', j + 1);
-        out += String.fromCharCode(Number.parseInt(hex, 16));
-        i = j + 6;
+        if (!HEX4.test(doc.slice(j + 2, j + 6))) fail('Invalid \\uXXXX escape', j + 1);
+        j += 6;
       } else {
-        const mapped = ESCAPES[esc];
-        if (mapped === undefined) fail('Invalid \\escape', j);
-        out += mapped;
-        i = j + 2;
+        if (!SHORT_ESCAPES.includes(esc)) fail('Invalid \\escape', j);
+        j += 2;
       }
     }
   };
 
-  const LITERALS: Array<[string, PyJsonValue | (() => PyJsonValue)]> = [
-    ['null', null],
-    ['true', true],
-    ['false', false],
-    ['NaN', () => new PyFloat(Number.NaN)],
-    ['Infinity', () => new PyFloat(Number.POSITIVE_INFINITY)],
-    ['-Infinity', () => new PyFloat(Number.NEGATIVE_INFINITY)],
-  ];
+  /** Whether `text` is next in the document; if so, moves past it. */
+  const at = (text: string): boolean => {
+    if (!doc.startsWith(text, i)) return false;
+    i += text.length;
+    return true;
+  };
 
+  // Dispatch on the first character, in the order of CPython's scanner.
   const parseValue = (): PyJsonValue => {
-    const c = doc[i];
-    if (c === '"') return parseString();
-    if (c === '{') return parseObject();
-    if (c === '[') return parseArray();
-    for (const [text, value] of LITERALS) {
-      if (doc.startsWith(text, i)) {
-        i += text.length;
-        return typeof value === 'function' ? value() : value;
-      }
+    switch (doc[i]) {
+      case '"':
+        return parseString();
+      case '{':
+        return parseObject();
+      case '[':
+        return parseArray();
+      case 'n':
+        if (at('null')) return null;
+        break;
+      case 't':
+        if (at('true')) return true;
+        break;
+      case 'f':
+        if (at('false')) return false;
+        break;
+      case 'N':
+        if (at('NaN')) return new PyFloat(Number.NaN);
+        break;
+      case 'I':
+        if (at('Infinity')) return new PyFloat(Number.POSITIVE_INFINITY);
+        break;
+      case '-':
+        if (at('-Infinity')) return new PyFloat(Number.NEGATIVE_INFINITY);
+        break;
     }
     NUMBER.lastIndex = i;
     const m = NUMBER.exec(doc);

@@ -70,6 +70,42 @@ test('pyJsonParse keeps Python floats and big integers so that re-dumping reprod
   assert.throws(() => pyJsonParse('[1] x'), /Extra data/);
 });
 
+test('pyJsonParse reads back random strings with every kind of escape, and reports faults inside long ones', () => {
+  // Units that exercise the escape paths: quotes, backslashes, controls, DEL, non-ASCII, astral
+  // characters and lone surrogates.
+  const units = [
+    0x22, 0x5c, 0x2f, 0x0a, 0x09, 0x01, 0x1f, 0x7f, 0xe9, 0x2014, 0xd83d, 0xde00, 0xdfff, 0x61, 0x20,
+  ];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed;
+  };
+  for (let n = 0; n < 300; n++) {
+    const s = String.fromCharCode(
+      ...Array.from({ length: next() % 60 }, () => units[next() % units.length] as number),
+    );
+    for (const ensureAscii of [true, false]) {
+      const text = pyJsonDumps({ [s]: [s, { s }] }, { ensureAscii });
+      assert.deepEqual(pyJsonParse(text), { [s]: [s, { s }] });
+    }
+  }
+  const long = 'x'.repeat(5000);
+  assert.throws(() => pyJsonParse(`["${long}\\q"]`), /Invalid \\escape: line 1 column 5003 \(char 5002\)/);
+  assert.throws(
+    () => pyJsonParse(`["${long}\\u12x4"]`),
+    /Invalid \\uXXXX escape: line 1 column 5004 \(char 5003\)/,
+  );
+  assert.throws(
+    () => pyJsonParse(`["${long}\u0001"]`),
+    /Invalid control character at: line 1 column 5003 \(char 5002\)/,
+  );
+  assert.throws(
+    () => pyJsonParse(`["${long}`),
+    /Unterminated string starting at: line 1 column 2 \(char 1\)/,
+  );
+});
+
 test('circular structures are rejected', () => {
   const a: unknown[] = [];
   a.push(a);
