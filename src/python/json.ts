@@ -89,36 +89,59 @@ export function pyJsonDumps(value: unknown, options: DumpsOptions = {}): string 
   const indent = options.indent;
   const [itemSep, keySep] = options.separators ?? (indent === undefined ? [', ', ': '] : [',', ': ']);
   const seen = new Set<object>();
+  // Line breaks with the indentation of each nesting level, made once.
+  const breaks: string[] = [];
+  const lineBreak = (level: number): string => {
+    if (indent === undefined) return '';
+    breaks[level] ??= `\n${' '.repeat(indent * level)}`;
+    return breaks[level];
+  };
+  // Pieces of the text in order, joined once at the end (nested joins would copy deep values once
+  // per level).
+  const out: string[] = [];
 
-  const encode = (v: unknown, level: number): string => {
-    if (v === null || v === undefined) return 'null';
-    if (v === true) return 'true';
-    if (v === false) return 'false';
-    if (typeof v === 'string') return pyJsonString(v, ensureAscii);
-    if (typeof v === 'number') return numberText(v);
-    if (typeof v === 'bigint') return v.toString();
-    if (v instanceof PyFloat) return floatText(v.value);
-    if (typeof v !== 'object') throw new TypeError(`Object of type ${typeof v} is not JSON serializable`);
-    if (seen.has(v)) throw new TypeError('Circular reference detected');
-    seen.add(v);
-    try {
-      const inner = indent === undefined ? '' : `\n${' '.repeat(indent * (level + 1))}`;
-      const outer = indent === undefined ? '' : `\n${' '.repeat(indent * level)}`;
+  const write = (v: unknown, level: number): void => {
+    if (v === null || v === undefined) out.push('null');
+    else if (v === true) out.push('true');
+    else if (v === false) out.push('false');
+    else if (typeof v === 'string') out.push(pyJsonString(v, ensureAscii));
+    else if (typeof v === 'number') out.push(numberText(v));
+    else if (typeof v === 'bigint') out.push(v.toString());
+    else if (v instanceof PyFloat) out.push(floatText(v.value));
+    else if (typeof v !== 'object')
+      throw new TypeError(`Object of type ${typeof v} is not JSON serializable`);
+    else {
+      if (seen.has(v)) throw new TypeError('Circular reference detected');
+      seen.add(v);
+      const inner = lineBreak(level + 1);
       if (Array.isArray(v)) {
-        if (v.length === 0) return '[]';
-        return `[${inner}${v.map((x) => encode(x, level + 1)).join(itemSep + inner)}${outer}]`;
+        if (v.length === 0) out.push('[]');
+        else {
+          out.push('[', inner);
+          v.forEach((x, i) => {
+            if (i > 0) out.push(itemSep, inner);
+            write(x, level + 1);
+          });
+          out.push(lineBreak(level), ']');
+        }
+      } else {
+        const record = v as Record<string, unknown>;
+        let keys = Object.keys(record).filter((k) => record[k] !== undefined);
+        if (options.sortKeys) keys = keys.sort(compareCodePoints);
+        if (keys.length === 0) out.push('{}');
+        else {
+          out.push('{', inner);
+          keys.forEach((k, i) => {
+            if (i > 0) out.push(itemSep, inner);
+            out.push(pyJsonString(k, ensureAscii), keySep);
+            write(record[k], level + 1);
+          });
+          out.push(lineBreak(level), '}');
+        }
       }
-      let keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined);
-      if (options.sortKeys) keys = keys.sort(compareCodePoints);
-      if (keys.length === 0) return '{}';
-      const parts = keys.map(
-        (k) =>
-          `${pyJsonString(k, ensureAscii)}${keySep}${encode((v as Record<string, unknown>)[k], level + 1)}`,
-      );
-      return `{${inner}${parts.join(itemSep + inner)}${outer}}`;
-    } finally {
       seen.delete(v);
     }
   };
-  return encode(value, 0);
+  write(value, 0);
+  return out.join('');
 }
