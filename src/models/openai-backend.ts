@@ -5,6 +5,7 @@ import OpenAI, { APIUserAbortError } from 'openai';
 import { EndpointError } from '../util/errors.js';
 import { type CacheRequest, ResponseCache } from './cache.js';
 import { EndpointPool, isEndpointFailure, movesForFree } from './endpoint-pool.js';
+import { createHttpFetch } from './http-fetch.js';
 import type { ChatMessage, CompleteOptions, Completion, Model, TokenUsage } from './model.js';
 import {
   backoffSeconds,
@@ -108,13 +109,14 @@ export class OpenAIModel implements Model {
       backoffMaxS: options.backoffMaxS ?? DEFAULT_RETRY_POLICY.backoffMaxS,
       jitterS: options.jitterS ?? DEFAULT_RETRY_POLICY.jitterS,
     };
+    const fetch = options.fetch ?? createHttpFetch();
     const clientFor = (url: string) =>
       new OpenAI({
         baseURL: url,
         apiKey: options.apiKey ?? process.env.OPENAI_API_KEY ?? 'EMPTY',
         maxRetries: 0,
         timeout: this.timeoutS * 1000,
-        ...(options.fetch ? { fetch: options.fetch } : {}),
+        fetch,
       });
     this.endpoints = new EndpointPool(urls.map((url) => ({ url, client: clientFor(url) })));
     this.semaphore = new Semaphore(options.maxConcurrentRequests ?? 8);
