@@ -3,9 +3,13 @@
 // server with no process in between, a step that hangs in C code is stopped within its limit
 // without disturbing a sibling, and the fork server dying costs only the live episodes' state.
 import assert from 'node:assert/strict';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, type TestContext, test } from 'node:test';
 import { bubblewrapAvailable, cpythonAvailable, createSandbox } from '../../src/sandbox/index.js';
+import { cpythonForkServerLaunch } from '../../src/sandbox/isolation.js';
 import { childPids, descendantPids } from '../../src/util/process-tree.js';
 import { requireSystemDep } from '../helpers/system-deps.js';
 import { fakeTools } from './helpers.js';
@@ -200,6 +204,31 @@ describe('cpython fork server', { concurrency: false }, () => {
       assert.equal((await session.step('print("again")')).output, 'again\n');
     } finally {
       await session.close();
+    }
+  });
+
+  test('where no user namespace can be made, the server says so instead of forking', (t) => {
+    if (!usable(t)) return;
+    if (!spawnSync('bwrap', ['--help'], { encoding: 'utf8' }).stdout.includes('--disable-userns')) {
+      t.skip('this bubblewrap has no --disable-userns (0.8 or newer)');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'alr-fork-server-'));
+    try {
+      const socket = join(dir, 'harness.sock');
+      writeFileSync(socket, '');
+      const spec = cpythonForkServerLaunch({ isolation: 'bubblewrap', memoryLimitMb: 256 }, socket);
+      assert.ok(spec);
+      // bubblewrap's --disable-userns: the kernel refuses every further user namespace inside.
+      const args = [...spec.args];
+      args.splice(args.indexOf('--unshare-all') + 1, 0, '--unshare-user', '--disable-userns');
+      const run = spawnSync(spec.command, args, { input: '', encoding: 'utf8', timeout: 30_000 });
+      const ready = JSON.parse(run.stdout.split('\n')[0] ?? '');
+      assert.equal(ready.op, 'ready', run.stderr);
+      assert.equal(ready.isolated, false);
+      assert.match(ready.detail, /^unshare \(fork server\) failed: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

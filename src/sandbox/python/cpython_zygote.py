@@ -255,7 +255,7 @@ class Zygote:
             return False, "this Python has no pidfd support (3.9 or newer on Linux 5.3 or newer)"
         try:
             self.pid_ns = enter_server_namespaces((self.control_in, self.control_out))
-        except SetupError as exc:
+        except (SetupError, OSError) as exc:
             return False, str(exc)
         for _ in range(5):
             isolated, detail = self.probe_once()
