@@ -8,8 +8,10 @@ import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, type TestContext, test } from 'node:test';
+import { ForkServer } from '../../src/sandbox/fork-server.js';
 import { bubblewrapAvailable, cpythonAvailable, createSandbox } from '../../src/sandbox/index.js';
 import { cpythonForkServerLaunch } from '../../src/sandbox/isolation.js';
+import { processTreeRss } from '../../src/sandbox/memory.js';
 import { childPids, descendantPids } from '../../src/util/process-tree.js';
 import { requireSystemDep } from '../helpers/system-deps.js';
 import { fakeTools } from './helpers.js';
@@ -101,6 +103,33 @@ describe('cpython fork server', { concurrency: false }, () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  test('the pid the harness holds for a forked episode is the episode itself', async (t) => {
+    if (!usable(t)) return;
+    const server = new ForkServer({ isolation: 'bubblewrap', memoryLimitMb: 256 });
+    try {
+      assert.equal(await server.available(), true, server.reason ?? '');
+      const episodes = await Promise.all([server.fork(256), server.fork(256)]);
+      const ends = episodes.map((e) => new Promise<unknown>((r) => e.onExit(r)));
+      for (const episode of episodes) {
+        // What the memory watchdog samples and what a kill ends: a direct child of the server,
+        // PID 1 of its own namespace, with nothing below it.
+        assert.equal(statusField(episode.pid, 'NSpid').split(/\s+/).at(-1), '1');
+        assert.match(cmdline(Number(statusField(episode.pid, 'PPid'))), /--fork-server/);
+        assert.deepEqual(childPids(episode.pid), []);
+        assert.ok((processTreeRss(episode.pid) ?? 0) > 0);
+      }
+      assert.notEqual(episodes[0]?.pid, episodes[1]?.pid);
+      episodes[0]?.kill();
+      await ends[0];
+      assert.equal(alive(episodes[0]?.pid as number), false, 'the killed episode is gone');
+      assert.equal(alive(episodes[1]?.pid as number), true, 'the sibling lives on');
+      episodes[1]?.kill();
+      await ends[1];
+    } finally {
+      server.shutdown();
     }
   });
 
