@@ -36,22 +36,28 @@ interface Child {
   cancelConnection: () => void;
 }
 
-/** The pid a process has in its innermost PID namespace (the last NSpid field), or null. */
-function innermostPid(hostPid: number): number | null {
+/** A process's pid in each PID namespace it is in, outermost first (the NSpid fields), or null. */
+function namespacePids(hostPid: number): number[] | null {
   try {
     const line = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${hostPid}/status`, 'utf8'))?.[1];
     const pids = line?.trim().split(/\s+/).map(Number);
-    return pids && pids.length > 0 ? (pids[pids.length - 1] as number) : null;
+    return pids && pids.length > 0 ? pids : null;
   } catch {
     return null;
   }
+}
+
+function endsWith(pids: number[], tail: number[]): boolean {
+  return pids.length >= tail.length && tail.every((p, i) => pids[pids.length - tail.length + i] === p);
 }
 
 class Zygote {
   private readonly children = new Map<string, Child>();
   private stopped: string | null = null;
   private hostPid: number | null = null;
-  /** Host pids of the zygote's children by their pid inside the sandbox. */
+  /** How many PID namespaces the zygote is in, as the harness sees it (its NSpid fields). */
+  private depth = 0;
+  /** Host pids of the zygote's children by their pid in the zygote's PID namespace. */
   private readonly hostPids = new Map<number, number>();
   readonly ready: Promise<string>;
 
@@ -75,7 +81,11 @@ class Zygote {
       if (m.op === 'ready') {
         clearTimeout(timer);
         if (m.isolated === true && typeof m.pid === 'number') {
-          this.findHostPid(m.pid);
+          const nsPids =
+            Array.isArray(m.nspid) && m.nspid.length > 0 && m.nspid.every((p) => typeof p === 'number')
+              ? (m.nspid as number[])
+              : [m.pid];
+          this.findHostPid(nsPids);
           settleReady?.resolve(String(m.python));
         } else {
           settleReady?.reject(
@@ -150,14 +160,22 @@ class Zygote {
     }
   }
 
-  /** The zygote's own pid on the host: the memory watchdog reads children's sizes from /proc. */
-  private findHostPid(nsPid: number): void {
-    for (const pid of [this.proc.pid, ...descendantPids(this.proc.pid)])
-      if (innermostPid(pid) === nsPid && pid !== nsPid) this.hostPid = pid;
-    if (this.hostPid === null && innermostPid(this.proc.pid) !== null) this.hostPid = this.proc.pid;
+  /**
+   * The zygote's own pid on the host: the memory watchdog reads children's sizes from /proc. The
+   * zygote names itself by its pids as the sandbox's /proc shows them (the last ones of its NSpid
+   * fields on the host), which only it has.
+   */
+  private findHostPid(nsPids: number[]): void {
+    for (const pid of [this.proc.pid, ...descendantPids(this.proc.pid)]) {
+      const pids = namespacePids(pid);
+      if (pids && pids.length > nsPids.length && endsWith(pids, nsPids)) {
+        this.hostPid = pid;
+        this.depth = pids.length;
+      }
+    }
   }
 
-  /** A child's pid on the host (the process relaying the episode's exit; the episode is below it). */
+  /** An episode's pid on the host: a child of the zygote, found by its pid in the zygote's namespace. */
   private hostPidOf(child: Child): number {
     if (child.hostPid !== undefined) return child.hostPid;
     if (this.hostPid === null || child.nsPid === undefined) return -1;
@@ -165,8 +183,9 @@ class Zygote {
       const known = new Set(this.hostPids.values());
       for (const pid of childPids(this.hostPid)) {
         if (known.has(pid)) continue;
-        const inner = innermostPid(pid);
-        if (inner !== null) this.hostPids.set(inner, pid);
+        // Each episode is in one PID namespace more than the zygote, where it is PID 1.
+        const inZygote = namespacePids(pid)?.[this.depth - 1];
+        if (inZygote !== undefined) this.hostPids.set(inZygote, pid);
       }
     }
     child.hostPid = this.hostPids.get(child.nsPid) ?? -1;

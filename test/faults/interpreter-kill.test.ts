@@ -141,7 +141,7 @@ describe('an interpreter killed mid-step', () => {
   });
 
   it('a run whose interpreters are killed at random moments writes every episode once', async () => {
-    const tasksDir = knapsackTasks(join(scratch, 'tasks'), 6);
+    const tasksDir = knapsackTasks(join(scratch, 'tasks'), 12);
     const ids = taskIds(tasksDir);
     const out = join(scratch, 'out');
     const config = loadBenchmarkConfig(writeConfig(join(scratch, 'config.yaml'), { out, concurrency: 2 }));
@@ -156,7 +156,7 @@ describe('an interpreter killed mid-step', () => {
         process.kill(victim, 'SIGKILL');
         kills += 1;
       } catch {}
-    }, 150);
+    }, 100);
     try {
       const outcome = await runBenchmark({
         config,

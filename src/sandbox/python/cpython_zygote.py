@@ -1,18 +1,21 @@
 # The fork server of the cpython backend ("zygote"): one interpreter per sandbox pool, inside the
 # OS sandbox, that has done every start-up step an episode needs and forks one child per episode.
-# It never runs model code. Each child leaves the zygote's namespaces before any model code runs:
-# new user, PID, mount, IPC and network namespaces, where it is PID 1 with an empty /proc, a /tmp
-# of its own and no capabilities. See docs/security.md (cpython fork server).
+# It never runs model code. When it starts, it moves into a user namespace of its own and forks
+# once: that child is PID 1 of a new PID namespace and serves the forks. Each episode is a direct
+# child of it, PID 1 of a PID namespace of its own, and leaves the server's namespaces before any
+# model code runs: new user, mount, IPC and network namespaces, an empty /proc, a /tmp of its own
+# and no capabilities. See docs/security.md (cpython fork server).
 #
 # Control channel (the zygote's stdin/stdout, one JSON object per line):
 #   harness -> zygote: {op: "fork", id, memoryMb}, {op: "kill", id}
-#   zygote -> harness: {op: "ready", python, pid, isolated, detail}, {op: "forked", id, pid},
+#   zygote -> harness: {op: "ready", python, pid, nspid, isolated, detail}, {op: "forked", id, pid},
 #                      {op: "fork_failed", id, message}, {op: "exit", id, code, signal}
 # The episode's own channel is a connection to the harness's socket that the zygote opens and
 # announces with the request's one-time id before forking, so a child never connects anywhere.
 
 import ctypes
 import os
+import select
 import selectors
 import signal
 import _socket
@@ -22,7 +25,12 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 CLONE_NEWNET = 0x40000000
-EPISODE_NAMESPACES = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET
+# The server's own: a user namespace in which it holds the capabilities to make PID namespaces,
+# and a PID namespace of which it is PID 1.
+SERVER_NAMESPACES = CLONE_NEWUSER | CLONE_NEWPID
+# An episode's PID namespace is made by the server as it forks (fork_isolated); these the episode
+# makes itself.
+EPISODE_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET
 
 MS_RDONLY = 1
 MS_NOSUID = 2
@@ -48,6 +56,7 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 _libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 _libc.unshare.argtypes = [ctypes.c_int]
+_libc.setns.argtypes = [ctypes.c_int, ctypes.c_int]
 
 
 class _CapHeader(ctypes.Structure):
@@ -60,6 +69,10 @@ class _CapData(ctypes.Structure):
 
 class SetupError(Exception):
     pass
+
+
+class ServerBroken(SetupError):
+    """The server cannot make another isolated child: it exits and the harness starts a new one."""
 
 
 def _check(result, what):
@@ -108,24 +121,85 @@ def _close_other_fds(keep):
     os.close(null)
 
 
-def isolate_episode(keep_fd, hidden_dirs, tmp_size_mb):
-    """Runs in a freshly forked child of the zygote. Returns in the episode process: PID 1 of new
-    namespaces. The process in between stays behind to relay the episode's exit status to the
-    zygote and never returns."""
-    zygote = os.getppid()
+def _write_id_maps(inside, uid, gid):
+    _write("/proc/self/setgroups", "deny")
+    _write("/proc/self/uid_map", "%d %d 1" % (inside, uid))
+    _write("/proc/self/gid_map", "%d %d 1" % (inside, gid))
+
+
+def enter_server_namespaces(control_fds):
+    """Runs once in the process bubblewrap started. Returns in the fork server proper: PID 1 of a
+    new PID namespace owned by a new user namespace (uid 0 there), in which it holds the
+    capabilities that making a PID namespace per episode needs; the result is a descriptor of that
+    PID namespace. The calling process stays behind, waits for the server and exits with its
+    status, so the harness sees the server's end; it never returns."""
+    uid, gid = os.geteuid(), os.getegid()
+    _check(_libc.unshare(SERVER_NAMESPACES), "unshare (fork server)")
+    _write_id_maps(0, uid, gid)
+    alive_read, alive_write = os.pipe()
+    pid = os.fork()
+    if pid != 0:
+        os.close(alive_read)
+        for fd in control_fds:
+            os.close(fd)
+        _exit_with(pid)
+    os.close(alive_write)
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != zygote:
+    # The parent is outside this PID namespace (getppid() is 0 here): whether it died before the
+    # line above shows on the pipe, whose other end closes with it.
+    if select.select([alive_read], [], [], 0)[0]:
         os._exit(1)
+    os.close(alive_read)
+    return os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+
+
+def _exit_with(pid):
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        os._exit(128 + os.WTERMSIG(status))
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+
+
+def fork_isolated(server_pid_ns):
+    """os.fork() into a new PID namespace: the child is its PID 1 and sees only itself and what
+    it forks. Returns 0 in the child and its pid in the server, whose next children go to its own
+    PID namespace again (the kernel refuses the next unshare otherwise)."""
+    _check(_libc.unshare(CLONE_NEWPID), "unshare (episode PID namespace)")
+    try:
+        pid = os.fork()
+    except OSError:
+        _restore_pid_namespace(server_pid_ns)
+        raise
+    if pid != 0:
+        try:
+            _restore_pid_namespace(server_pid_ns)
+        except ServerBroken:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+    return pid
+
+
+def _restore_pid_namespace(server_pid_ns):
+    if _libc.setns(server_pid_ns, CLONE_NEWPID) != 0:
+        raise ServerBroken("setns (fork server PID namespace) failed: " + os.strerror(ctypes.get_errno()))
+
+
+def isolate_episode(keep_fd, hidden_dirs, tmp_size_mb):
+    """Runs in a child of fork_isolated, which is PID 1 of its PID namespace. Returns in the same
+    process, in new user, mount, IPC and network namespaces too, without capabilities."""
+    # The server is PID 1 of an enclosing PID namespace: if it dies, the kernel kills this process
+    # with every other one in that namespace, whether or not this signal was set in time.
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     _close_other_fds(keep_fd)
     uid, gid = os.geteuid(), os.getegid()
     _check(_libc.unshare(EPISODE_NAMESPACES), "unshare")
-    _write("/proc/self/setgroups", "deny")
-    _write("/proc/self/uid_map", "%d %d 1" % (EPISODE_UID, uid))
-    _write("/proc/self/gid_map", "%d %d 1" % (EPISODE_UID, gid))
-    pid = os.fork()
-    if pid != 0:
-        _relay_exit(pid, keep_fd)
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _write_id_maps(EPISODE_UID, uid, gid)
     # Mounts made here stay in this episode's mount namespace.
     _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
     _mount(b"tmpfs", "/tmp", b"tmpfs", MS_NOSUID | MS_NODEV, "size=%dm,mode=1777" % tmp_size_mb)
@@ -144,19 +218,14 @@ def isolate_episode(keep_fd, hidden_dirs, tmp_size_mb):
     os.close(null)
 
 
-def _relay_exit(pid, keep_fd):
-    os.close(keep_fd)
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
-        except ChildProcessError:
-            os._exit(70)
-    if os.WIFSIGNALED(status):
-        os._exit(128 + os.WTERMSIG(status))
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 70)
+def _namespace_pids():
+    # This process's pid in each PID namespace the sandbox's /proc can name, outermost first: the
+    # harness finds the server's host pid by it.
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("NSpid:"):
+                return [int(field) for field in line.split()[1:]]
+    return [os.getpid()]
 
 
 class Zygote:
@@ -169,6 +238,7 @@ class Zygote:
         self.encode = encode
         self.decode = decode
         self.children = {}  # id -> (pid, pidfd)
+        self.pid_ns = None  # the server's own PID namespace (enter_server_namespaces)
         self.selector = selectors.DefaultSelector()
 
     def send(self, message):
@@ -178,11 +248,15 @@ class Zygote:
             view = view[os.write(self.control_out, view):]
 
     def probe(self):
-        # One throw-away child through the whole isolation set-up: the harness falls back to a
-        # process per episode where this kernel or sandbox does not allow it. A child killed from
-        # outside says nothing about that, so it is tried again.
+        # The server's namespaces, then one throw-away child through the whole isolation set-up:
+        # the harness falls back to a process per episode where this kernel or sandbox does not
+        # allow it. A child killed from outside says nothing about that, so it is tried again.
         if not hasattr(os, "pidfd_open") or not hasattr(signal, "pidfd_send_signal"):
             return False, "this Python has no pidfd support (3.9 or newer on Linux 5.3 or newer)"
+        try:
+            self.pid_ns = enter_server_namespaces((self.control_in, self.control_out))
+        except (SetupError, OSError) as exc:
+            return False, str(exc)
         for _ in range(5):
             isolated, detail = self.probe_once()
             if isolated or detail:
@@ -191,7 +265,12 @@ class Zygote:
 
     def probe_once(self):
         read_end, write_end = os.pipe()
-        pid = os.fork()
+        try:
+            pid = fork_isolated(self.pid_ns)
+        except (SetupError, OSError) as exc:
+            os.close(read_end)
+            os.close(write_end)
+            return False, str(exc) or "fork failed"
         if pid == 0:
             try:
                 os.close(read_end)
@@ -227,10 +306,12 @@ class Zygote:
             return
         fd = sock.detach()
         try:
-            pid = os.fork()
-        except OSError as exc:
+            pid = fork_isolated(self.pid_ns)
+        except (SetupError, OSError) as exc:
             os.close(fd)
             self.send({"op": "fork_failed", "id": ident, "message": str(exc)})
+            if isinstance(exc, ServerBroken):
+                self.exit(1)
             return
         if pid == 0:
             try:
@@ -255,12 +336,6 @@ class Zygote:
             name = signal.Signals(os.WTERMSIG(status)).name
         else:
             code = os.WEXITSTATUS(status)
-            # The relaying process exits with 128 + the signal that ended the episode.
-            if code > 128:
-                try:
-                    name, code = signal.Signals(code - 128).name, None
-                except ValueError:
-                    pass
         self.send({"op": "exit", "id": ident, "code": code, "signal": name})
 
     def kill(self, ident):
@@ -271,9 +346,22 @@ class Zygote:
             except OSError:
                 pass
 
+    def exit(self, code=0):
+        # The server is PID 1 of the namespace its episodes' namespaces are nested in: its exit
+        # takes every episode down too; the kills say so here.
+        for pid, _ in list(self.children.values()):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        os._exit(code)
+
     def serve(self, python_version):
         isolated, detail = self.probe()
-        self.send({"op": "ready", "python": python_version, "pid": os.getpid(), "isolated": isolated, "detail": detail})
+        pids = _namespace_pids() if isolated else [os.getpid()]
+        self.send(
+            {"op": "ready", "python": python_version, "pid": pids[-1], "nspid": pids, "isolated": isolated, "detail": detail}
+        )
         if not isolated:
             return
         self.selector.register(self.control_in, selectors.EVENT_READ, ("control", None))
@@ -286,12 +374,7 @@ class Zygote:
                     continue
                 chunk = os.read(self.control_in, 65536)
                 if not chunk:
-                    for pid, _ in list(self.children.values()):
-                        try:
-                            os.kill(pid, signal.SIGKILL)
-                        except OSError:
-                            pass
-                    os._exit(0)
+                    self.exit()
                 buffer += chunk
                 while b"\n" in buffer:
                     line, buffer = buffer.split(b"\n", 1)
