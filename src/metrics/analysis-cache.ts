@@ -25,10 +25,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BackendName, CodeAnalysis } from '../sandbox/interpreter.js';
+import { cacheBase } from '../util/cache-dir.js';
 
 /** Bump when the meaning of a stored analysis changes outside analysis.py (e.g. its conversion). */
 const FORMAT = 'alr.analysis-cache.v1';
@@ -50,9 +50,7 @@ export function analysisCacheRoot(env: NodeJS.ProcessEnv = process.env): string 
   const setting = env.ALR_ANALYSIS_CACHE?.trim();
   if (setting && /^(0|off|false|no)$/i.test(setting)) return null;
   if (setting) return resolve(setting);
-  const base =
-    env.ALR_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agents-learn-runtime');
-  return join(base, 'analysis');
+  return join(cacheBase(env), 'analysis');
 }
 
 let processDefault: string | null = null;

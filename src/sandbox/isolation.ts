@@ -12,6 +12,7 @@ import { SandboxError } from '../util/errors.js';
 import { processTempDir, removeProcessTempDir } from '../util/temp-dirs.js';
 import { cpythonBytecode } from './cpython-bytecode.js';
 import type { BackendName } from './interpreter.js';
+import { libraryDirectories } from './library-dirs.js';
 
 export type IsolationMode = 'auto' | 'bubblewrap' | 'none';
 
@@ -62,32 +63,6 @@ function resolveIsolation(mode: IsolationMode): 'bubblewrap' | 'none' {
     );
   }
   return 'none';
-}
-
-const libraryCache = new Map<string, string[]>();
-/**
- * The directories holding the shared libraries the given ELF files load (from ldd). Whole
- * directories are bound rather than each library: every bind costs the sandbox's start-up a
- * mount, and a Python with its extension modules loads dozens of libraries from two or three
- * system directories. A directory inside another one already listed is covered by it.
- */
-function libraryDirectories(files: string[]): string[] {
-  const key = files.join('\0');
-  const cached = libraryCache.get(key);
-  if (cached) return cached;
-  const found = new Set<string>();
-  for (let i = 0; i < files.length; i += 200) {
-    const result = spawnSync('ldd', files.slice(i, i + 200), { encoding: 'utf8' });
-    for (const line of (result.stdout ?? '').split('\n')) {
-      const match = /(?:=>\s*)?(\/\S+)\s+\(0x/.exec(line);
-      if (match?.[1]) found.add(dirname(match[1]));
-    }
-  }
-  const dirs: string[] = [];
-  for (const dir of [...found].sort((a, b) => a.length - b.length || a.localeCompare(b)))
-    if (!dirs.some((outer) => dir.startsWith(`${outer}/`))) dirs.push(dir);
-  libraryCache.set(key, dirs);
-  return dirs;
 }
 
 function bindArgs(binds: Array<[string, string]>): string[] {

@@ -8,9 +8,9 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { userCacheDir } from '../util/cache-dir.js';
 import { HOST_CORE_PYTHON_FILES } from './child/host-core-files.js';
 import {
   bubblewrapAvailable,
@@ -27,22 +27,6 @@ let ready: string | null = null;
 /** The snapshot file when it exists; null until then (and when it cannot be made). */
 export function pyodideSnapshot(): string | null {
   return ready;
-}
-
-function cacheDir(): string | null {
-  const base =
-    process.env.ALR_CACHE_DIR ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'agents-learn-runtime');
-  try {
-    mkdirSync(base, { recursive: true, mode: 0o700 });
-    const info = statSync(base);
-    const uid = process.getuid?.();
-    if (uid !== undefined && info.uid !== uid) return null;
-    if ((info.mode & 0o022) !== 0) return null;
-    return realpathSync(base);
-  } catch {
-    return null;
-  }
 }
 
 function snapshotName(): string {
@@ -64,7 +48,7 @@ export function preparePyodideSnapshot(isolation: IsolationMode): Promise<string
 }
 
 async function locate(isolation: IsolationMode): Promise<string | null> {
-  const dir = cacheDir();
+  const dir = userCacheDir();
   if (!dir) return null;
   const file = join(dir, snapshotName());
   if (existsSync(file)) {
