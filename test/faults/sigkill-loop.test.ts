@@ -21,9 +21,14 @@ import {
 } from './helpers.js';
 
 const KILLS = 20;
-const TASKS = 40;
+/**
+ * Enough work (about 45 s of model latency, two episodes at a time) that the run is still going
+ * after 20 kills, each 0.3-4.5 s after a start (40 tasks with 100 ms turns, about 18 s in all,
+ * were finished before the 20th kill).
+ */
+const TASKS = 60;
 /** Each model turn waits this long, so that episodes last long enough to be cut in the middle. */
-const LATENCY_MS = 100;
+const LATENCY_MS = 200;
 const scratch = scratchDir('sigkill');
 
 /** Seeded uniform numbers in [0, 1) (mulberry32), so that a failing schedule can be replayed. */
