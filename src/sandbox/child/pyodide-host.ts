@@ -225,7 +225,12 @@ lines.on('line', (line) => {
   if (message.op === 'close') end(sid, 'crash', 'closed by the harness');
   else if (message.op === 'interrupt') Atomics.store(slot.interrupt, 0, 2);
   else if (message.op === 'tool_result') deliverToolResult(slot, line, message.id);
-  else slot.worker.postMessage(message);
+  else {
+    // Cleared here, in the order the harness sent them, not when the worker takes the step up:
+    // an interrupt that arrives before the worker gets to the step must still stop it.
+    if (message.op === 'step') Atomics.store(slot.interrupt, 0, 0);
+    slot.worker.postMessage(message);
+  }
 });
 lines.on('close', () => process.exit(0));
 

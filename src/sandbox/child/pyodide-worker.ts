@@ -346,7 +346,12 @@ _core_ns = _load("host_core.py")
 _core = _core_ns["HostCore"](_load, lambda text: _host_call(text), _enc, _dec, _user_json)
 
 def _alr_dispatch(text):
-    answer = _core.handle(_dec(text))
+    # The harness's interrupt for a step can land anywhere here, even before the step's own
+    # handling: the step then ends without running its code.
+    try:
+        answer = _core.handle(_dec(text))
+    except KeyboardInterrupt:
+        answer = _core.interrupted(_dec(text))
     if answer is None:
         answer = {"op": "failure", "kind": "crash", "detail": "unknown request"}
     return _enc(answer)
@@ -428,7 +433,6 @@ async function main(): Promise<void> {
   send({ op: 'ready', python: version, backend: 'pyodide', fromSnapshot, snapshotError, codeCache });
 
   port?.on('message', (message: { op?: string }) => {
-    if (message.op === 'step') Atomics.store(data.interrupt, 0, 0);
     stepTimers.begin();
     let answer: string;
     try {

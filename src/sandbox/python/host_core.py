@@ -73,10 +73,16 @@ class HostCore:
             return {"op": "initialized"}
         if op == "step":
             # What earlier steps left is released first: that can run model __del__ methods,
-            # which could set new traps.
-            self._runtime.begin_step()
-            self._hooks.reset()
-            result = self._runtime.run_step(message["code"])
+            # which could set new traps. The harness's interrupt can land here, before the step's
+            # code starts: the step then ends interrupted without running it (the next step
+            # repeats this preparation).
+            try:
+                self._runtime.begin_step()
+                self._hooks.reset()
+            except KeyboardInterrupt:
+                result = self._runtime.interrupted_before_start()
+            else:
+                result = self._runtime.run_step(message["code"])
             result["op"] = "step_done"
             return result
         if op == "reset":
@@ -92,6 +98,15 @@ class HostCore:
                 self._semantics = self._load("semantics.py")
             return self._semantics["handle"](message, self._runtime, self._builtin_names)
         return None
+
+    def interrupted(self, message):
+        """The answer when the harness's interrupt ended a request before the request's own
+        handling began. The harness interrupts only steps: such a step ran none of its code."""
+        if message.get("op") != "step":
+            return failure(KeyboardInterrupt())
+        result = self._runtime.interrupted_before_start()
+        result["op"] = "step_done"
+        return result
 
 
 def failure(exc):

@@ -287,11 +287,29 @@ class Runtime:
         self._gc_was_enabled = _gc.isenabled()
         _gc.disable()
 
+    def interrupted_before_start(self):
+        """The answer to a step whose code never ran: the harness's interrupt came while the
+        step was being prepared. The namespace is as the last step left it."""
+        self.end_step()
+        return {
+            "success": False,
+            "output": "",
+            "truncated": False,
+            "output_chars": 0,
+            "error": "KeyboardInterrupt",
+            "error_type": "KeyboardInterrupt",
+            "interrupted": True,
+            "globals": self._user_globals() if self.mode == "persistent" else [],
+        }
+
     def run_step(self, code):
-        persistent = self.mode == "persistent"
-        namespace = self.namespace if persistent else dict(self.base)
-        buffer = OutputBuffer(self.output_cap)
-        namespace["print"] = _make_print(buffer)
+        try:
+            persistent = self.mode == "persistent"
+            namespace = self.namespace if persistent else dict(self.base)
+            buffer = OutputBuffer(self.output_cap)
+            namespace["print"] = _make_print(buffer)
+        except KeyboardInterrupt:
+            return self.interrupted_before_start()
         success, error, error_type, interrupted = True, None, None, False
         try:
             compiled = compile(code, "<string>", "exec")
