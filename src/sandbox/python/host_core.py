@@ -80,9 +80,8 @@ class HostCore:
                 self._runtime.begin_step()
                 self._hooks.reset()
             except KeyboardInterrupt:
-                result = self._runtime.interrupted_before_start()
-            else:
-                result = self._runtime.run_step(message["code"])
+                return self.interrupted(message)
+            result = self._runtime.run_step(message["code"])
             result["op"] = "step_done"
             return result
         if op == "reset":
