@@ -183,21 +183,29 @@ for (const backend of BACKENDS) {
 
     test('a Python loop that swallows the interrupt is killed; one that does not is interrupted', async (t) => {
       if (!backendAvailable(t, backend)) return;
+      // The interruptible loop runs first, in the session's own interpreter: right after a kill the
+      // replacement starts cold, and on a loaded machine its first step can take longer than the
+      // 1 s grace to answer an interrupt (then it is killed too, which is the designed outcome).
       await contained(
         backend,
         [
-          'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass',
           'y = 5\nwhile True:\n    pass',
           'print(y)',
+          'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass',
         ],
         (result, i) => {
-          if (i < 2) assert.equal(result.error_type, 'TimeoutError');
-          if (i === 1)
+          if (i !== 1) assert.equal(result.error_type, 'TimeoutError');
+          if (i === 0)
             assert.ok(
               result.incidents.every((x) => !x.stateLost),
               'an interrupted step keeps the state',
             );
-          if (i === 2) assert.equal(result.output, '5\n');
+          if (i === 1) assert.equal(result.output, '5\n');
+          if (i === 2)
+            assert.ok(
+              result.incidents.some((x) => x.kind === 'killed'),
+              'a loop that swallows the interrupt is killed',
+            );
         },
         { stepTimeoutMs: 2000 },
       );
