@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { type LinkPlan, linkPlan } from './pyodide-linking.js';
 import { scriptSource } from './pyodide-script.js';
 
 const [pyodideDir, pythonDir, workerFile, mode, snapshotFile, singleLimit] = process.argv.slice(
@@ -59,6 +60,8 @@ let codeCache: Uint8Array | undefined;
 /** The small modules Pyodide compiles while it starts (pyodide-worker.ts, useSharedWrappers). */
 let wrappers: Array<[string, object]> | undefined;
 const MAX_WRAPPERS = 4096;
+/** How Pyodide was linked in the code-cache worker (pyodide-linking.ts), replayed by later sessions. */
+let plan: LinkPlan | undefined;
 
 /** The wrappers the code-cache worker compiled, when they have the one shape expected. */
 function wrapperList(value: unknown): Array<[string, object]> | undefined {
@@ -104,9 +107,10 @@ function makeCodeCache(): void {
   });
   worker.on('message', (message: unknown) => {
     void worker.terminate();
-    const m = message as { kind?: unknown; data?: unknown; wrappers?: unknown } | null;
+    const m = message as { kind?: unknown; data?: unknown; wrappers?: unknown; linkPlan?: unknown } | null;
     if (m?.kind !== 'code-cache') return;
     wrappers = wrapperList(m.wrappers);
+    plan = linkPlan(m.linkPlan);
     if (m.data instanceof Uint8Array && m.data.length > 0 && m.data.length <= MAX_CODE_CACHE) {
       // One copy for every worker, as with the snapshot.
       codeCache = new Uint8Array(new SharedArrayBuffer(m.data.length));
@@ -168,6 +172,7 @@ function open(sid: number, memoryLimitMb: number): void {
     mailbox: slot.mailbox,
     codeCache,
     wrappers,
+    linkPlan: plan,
   });
   slots.set(sid, slot);
   // Everything a worker posts is untrusted (model code runs there): only two shapes pass.

@@ -6,6 +6,7 @@
 // compiles from source when it does not. This file imports only Node built-ins: it runs inside
 // the sandbox.
 import vm from 'node:vm';
+import { patchLoaderLinking } from './pyodide-linking.js';
 
 /** Pyodide's module factory (the default export of pyodide.asm.mjs). */
 export type PyodideModuleFactory = (settings: object) => Promise<unknown>;
@@ -32,7 +33,7 @@ export function scriptSource(moduleSource: string): string | null {
   // Static import/export statements, or import.meta beyond .url, cannot be rewritten this way.
   if (/(^|[;\n}])\s*(import|export)[\s{*]/.test(body)) return null;
   if (body.split('import.meta').length !== body.split('import.meta.url').length) return null;
-  const rewritten = body
+  const rewritten = patchLoaderLinking(body)
     .replaceAll('import.meta.url', '__alrModuleUrl')
     .replace(/(?<![\w$.])import\(/g, '__alrImport(');
   return `(function (__alrModuleUrl, __alrImport) {${rewritten}\nreturn _createPyodideModule;\n})`;

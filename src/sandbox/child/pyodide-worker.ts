@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { HOST_CORE_PYTHON_FILES } from './host-core-files.js';
+import { createLinker, type LinkPlan } from './pyodide-linking.js';
 import { compilePyodideScript, type PyodideScript } from './pyodide-script.js';
 import { useSharedWrappers, type WasmModule } from './shared-wrappers.js';
 
@@ -45,6 +46,8 @@ interface WorkerData {
   codeCache?: Uint8Array;
   /** The small modules Pyodide compiles while it starts, compiled once in this host (see useSharedWrappers). */
   wrappers?: Array<[string, WasmModule]>;
+  /** How the code-cache worker's Pyodide was linked (pyodide-linking.ts): replayed here. */
+  linkPlan?: LinkPlan;
   /**
    * 'code-cache': start Python exactly as a session does, then send the code cache of what was
    * compiled and stop; such a worker never receives a request (so never runs model code).
@@ -377,12 +380,19 @@ async function main(): Promise<void> {
   } catch {
     // Pyodide then loads pyodide.asm.mjs as a module, compiled from source.
   }
+  const linker = createLinker(data.linkPlan);
+  const create = script?.create;
   const options = {
     indexURL: `${data.pyodideDir}/`,
     stdout: () => {},
     stderr: () => {},
     env: { HOME: '/home/pyodide' },
-    ...(script ? { createPyodideModule: script.create } : {}),
+    ...(create
+      ? {
+          createPyodideModule: (settings: Record<string, unknown>) =>
+            create(Object.assign(settings, { __alrLink: linker.link })),
+        }
+      : {}),
   };
   const snapshot = data.snapshot;
   let snapshotError = data.snapshotError;
@@ -419,7 +429,12 @@ async function main(): Promise<void> {
   stepTimers.install();
   const version = pyodide.runPython('import sys; sys.version.split()[0]');
   if (data.role === 'code-cache') {
-    port?.postMessage({ kind: 'code-cache', data: script ? script.makeCache() : null, wrappers });
+    port?.postMessage({
+      kind: 'code-cache',
+      data: script ? script.makeCache() : null,
+      wrappers,
+      linkPlan: linker.recorded(),
+    });
     return;
   }
   // Reported for diagnosis: whether Pyodide's JavaScript started from the host's code cache.
@@ -430,7 +445,15 @@ async function main(): Promise<void> {
       : script.cacheRejected
         ? 'rejected'
         : 'used';
-  send({ op: 'ready', python: version, backend: 'pyodide', fromSnapshot, snapshotError, codeCache });
+  send({
+    op: 'ready',
+    python: version,
+    backend: 'pyodide',
+    fromSnapshot,
+    snapshotError,
+    codeCache,
+    linking: linker.mode(),
+  });
 
   port?.on('message', (message: { op?: string }) => {
     stepTimers.begin();

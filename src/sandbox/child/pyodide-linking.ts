@@ -1,0 +1,343 @@
+// Pyodide's dynamic linking, replayed. After instantiating pyodide.asm.wasm, Emscripten's loader
+// gives every one of its ~6,600 exports an entry in the global offset table (GOT) and a slot in the
+// function table, and wraps each JavaScript function whose address the module takes in a small
+// WebAssembly module of its own: about 55 ms of CPU per session, the same work with the same
+// result in every session of a host (the memory snapshot even depends on the slots being the
+// same). One worker of the host, which never runs model code, links the usual way and records the
+// result (the "link plan"); every later session applies it:
+// - the ~280 GOT entries the module itself imports get their recorded values, and the function
+//   table slots they name are filled at once (the JavaScript functions through one combined
+//   wrapper module instead of one module each);
+// - every other GOT entry, and the table slot it names, is made when something first asks for it
+//   (the GOT is a proxy); every slot is made before the loader first searches the table for a
+//   function, so that search finds what it would have found.
+// The table ends at the recorded length, so slots handed out later are the same as without the
+// plan. A plan that does not fit (another table length or other imports) is not used.
+// This file imports nothing: it runs inside the sandbox.
+
+/** What one linking produced, in a shape a worker can receive. */
+export interface LinkPlan {
+  /** Function table length before linking, and after. */
+  tableStart: number;
+  tableEnd: number;
+  /** The GOT entries the module imports (in the order it asks for them), and their values. */
+  imported: string[];
+  importedValues: number[];
+  /** Every other GOT entry and its value. */
+  lazy: string[];
+  lazyValues: number[];
+  /** For each slot from tableStart on: the symbol whose function fills it. */
+  slots: string[];
+}
+
+/** A WebAssembly.Global as the loader uses it. */
+interface GotEntry {
+  value: number;
+  required?: boolean;
+}
+
+/** The loader's internals the linker needs (a patch of pyodide.asm.mjs hands them over). */
+export interface LinkerScope {
+  GOT: Record<string, GotEntry>;
+  table(): { length: number; grow(n: number): number; get(i: number): unknown };
+  dynamicLibraries(): unknown[];
+  /** The loader's own linking: updateGOT(exports); LDSO.init(); loadDylibs(). */
+  link(): void;
+  ldsoInit(): void;
+  setTableEntry(index: number, fn: unknown): void;
+  resolveSymbol(name: string): unknown;
+  wrapJsFunction(fn: unknown, sig: string): unknown;
+  /** Set by the linker: called before the loader builds its map of the table's functions, and after. */
+  hooks: {
+    beforeTableMap(): void;
+    afterTableMap(map: WeakMap<object, number>): void;
+    slot(index: number): void;
+  };
+}
+
+/** The WebAssembly API parts used here (Node's type definitions leave WebAssembly out). */
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Global: new (descriptor: { value: 'i32'; mutable: boolean }, value: number) => GotEntry;
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+    };
+  }
+).WebAssembly;
+
+const WASM_TYPES: Record<string, number> = { i: 0x7f, p: 0x7f, j: 0x7e, f: 0x7d, d: 0x7c, e: 0x6f };
+
+function uleb(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+function name(text: string): number[] {
+  const bytes = Array.from(new TextEncoder().encode(text));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/**
+ * One module that imports each function (e.f0, e.f1, …) under its Emscripten signature ('vii':
+ * returns nothing, takes two i32) and exports it again: its exports are callable from the function
+ * table, as the one-function modules the loader makes for each are. Null for a signature it does
+ * not know.
+ */
+export function wrapperModuleBytes(sigs: string[]): Uint8Array | null {
+  const types: string[] = [];
+  const typeBodies: number[] = [];
+  const imports: number[] = [];
+  const exports: number[] = [];
+  for (const [i, sig] of sigs.entries()) {
+    const codes = Array.from(sig, (c) => WASM_TYPES[c]);
+    const result = sig[0] === 'v' ? [] : [codes[0]];
+    const params = codes.slice(1);
+    if (sig.length === 0 || params.some((c) => c === undefined) || result.some((c) => c === undefined))
+      return null;
+    let type = types.indexOf(sig);
+    if (type < 0) {
+      type = types.push(sig) - 1;
+      typeBodies.push(
+        0x60,
+        ...uleb(params.length),
+        ...(params as number[]),
+        ...uleb(result.length),
+        ...(result as number[]),
+      );
+    }
+    imports.push(...name('e'), ...name(`f${i}`), 0x00, ...uleb(type));
+    exports.push(...name(`f${i}`), 0x00, ...uleb(i));
+  }
+  return Uint8Array.from([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [...uleb(types.length), ...typeBodies]),
+    ...section(2, [...uleb(sigs.length), ...imports]),
+    ...section(7, [...uleb(sigs.length), ...exports]),
+  ]);
+}
+
+/** The plan a worker sent, when it has the one shape expected (anything else is dropped). */
+export function linkPlan(value: unknown): LinkPlan | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  const int = (x: unknown) =>
+    Number.isSafeInteger(x) && (x as number) >= -(2 ** 31) && (x as number) < 2 ** 32;
+  const names = (x: unknown) =>
+    Array.isArray(x) && x.length <= 100_000 && x.every((n) => typeof n === 'string' && n.length <= 512);
+  const ints = (x: unknown, length: number) => Array.isArray(x) && x.length === length && x.every(int);
+  if (!int(v.tableStart) || !int(v.tableEnd) || (v.tableStart as number) < 0) return undefined;
+  if ((v.tableEnd as number) < (v.tableStart as number)) return undefined;
+  if (!names(v.imported) || !names(v.lazy) || !names(v.slots)) return undefined;
+  if (!ints(v.importedValues, (v.imported as string[]).length)) return undefined;
+  if (!ints(v.lazyValues, (v.lazy as string[]).length)) return undefined;
+  if ((v.slots as string[]).length !== (v.tableEnd as number) - (v.tableStart as number)) return undefined;
+  const { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots } =
+    v as unknown as LinkPlan;
+  return { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots };
+}
+
+/**
+ * Links the way the loader does and returns what it did, or null when the result cannot be
+ * replayed (a table slot that no GOT entry explains).
+ */
+export function recordLinking(scope: LinkerScope, exports: Record<string, unknown>): LinkPlan | null {
+  const tableStart = scope.table().length;
+  const imported = Object.keys(scope.GOT);
+  scope.link();
+  const table = scope.table();
+  const tableEnd = table.length;
+  const slots: Array<string | undefined> = new Array(tableEnd - tableStart);
+  const lazy: string[] = [];
+  const lazyValues: number[] = [];
+  const importedSet = new Set(imported);
+  for (const [symbol, entry] of Object.entries(scope.GOT)) {
+    const value = Number(entry.value);
+    if (!importedSet.has(symbol)) {
+      lazy.push(symbol);
+      lazyValues.push(value);
+    }
+    if (value < tableStart || value >= tableEnd || slots[value - tableStart] !== undefined) continue;
+    const fn = table.get(value);
+    const exported = exports[symbol];
+    const own = typeof exported === 'function' && fn === exported;
+    const js = !(symbol in exports) && typeof scope.resolveSymbol(symbol) === 'function';
+    if (own || js) slots[value - tableStart] = symbol;
+  }
+  if (slots.some((s) => s === undefined) || slots.length !== tableEnd - tableStart) return null;
+  return {
+    tableStart,
+    tableEnd,
+    imported,
+    importedValues: imported.map((symbol) => Number(scope.GOT[symbol]?.value)),
+    lazy,
+    lazyValues,
+    slots: slots as string[],
+  };
+}
+
+/**
+ * Applies a recorded plan in place of the loader's linking. Returns false, having changed
+ * nothing, when the plan does not fit this instance (the loader then links as usual).
+ */
+export function applyLinkPlan(scope: LinkerScope, exports: Record<string, unknown>, plan: LinkPlan): boolean {
+  const table = scope.table();
+  const got = scope.GOT;
+  const imported = Object.keys(got);
+  if (table.length !== plan.tableStart || scope.dynamicLibraries().length > 0) return false;
+  if (imported.length !== plan.imported.length || imported.some((s, i) => s !== plan.imported[i]))
+    return false;
+
+  table.grow(plan.tableEnd - plan.tableStart);
+  const made = new Uint8Array(plan.tableEnd - plan.tableStart);
+  /** JavaScript functions put in the table, with their slots (the loader's table map keys them). */
+  const jsFunctions: Array<[unknown, number]> = [];
+  const inTable = (index: number) => index >= plan.tableStart && index < plan.tableEnd;
+  const makeSlot = (index: number) => {
+    if (!inTable(index) || made[index - plan.tableStart]) return;
+    made[index - plan.tableStart] = 1;
+    const symbol = plan.slots[index - plan.tableStart] as string;
+    const fn = exports[symbol];
+    if (typeof fn === 'function') {
+      scope.setTableEntry(index, fn);
+      return;
+    }
+    const js = scope.resolveSymbol(symbol) as { sig?: string };
+    scope.setTableEntry(index, scope.wrapJsFunction(js, String(js.sig)));
+    jsFunctions.push([js, index]);
+  };
+  const makeAllSlots = () => {
+    for (let i = plan.tableStart; i < plan.tableEnd; i++) makeSlot(i);
+  };
+
+  // The imported entries and their slots, now: the module's code reads them.
+  const pendingJs: Array<[number, { sig?: string }]> = [];
+  for (const [i, symbol] of imported.entries()) {
+    const value = plan.importedValues[i] as number;
+    (got[symbol] as GotEntry).value = value;
+    if (!inTable(value) || made[value - plan.tableStart]) continue;
+    const owner = plan.slots[value - plan.tableStart] as string;
+    const fn = exports[owner];
+    if (typeof fn === 'function') makeSlot(value);
+    else {
+      made[value - plan.tableStart] = 1;
+      pendingJs.push([value, scope.resolveSymbol(owner) as { sig?: string }]);
+    }
+  }
+  const bytes = wrapperModuleBytes(pendingJs.map(([, js]) => String(js.sig)));
+  const functions = Object.fromEntries(pendingJs.map(([, js], i) => [`f${i}`, js]));
+  const wrapped = bytes ? new wasm.Instance(new wasm.Module(bytes), { e: functions }).exports : null;
+  for (const [i, [index, js]] of pendingJs.entries()) {
+    scope.setTableEntry(index, wrapped ? wrapped[`f${i}`] : scope.wrapJsFunction(js, String(js.sig)));
+    jsFunctions.push([js, index]);
+  }
+  scope.ldsoInit();
+
+  // Every other entry when first asked for.
+  let lazyIndex: Map<string, number> | undefined;
+  const lookup = (symbol: string) => {
+    lazyIndex ??= new Map(plan.lazy.map((s, i) => [s, i]));
+    return lazyIndex.get(symbol);
+  };
+  const materialize = (symbol: string) => {
+    if (Object.hasOwn(got, symbol)) return;
+    const i = lookup(symbol);
+    if (i === undefined) return;
+    const value = plan.lazyValues[i] as number;
+    makeSlot(value);
+    got[symbol] = new wasm.Global({ value: 'i32', mutable: true }, value);
+  };
+  scope.GOT = new Proxy(got, {
+    get(target, symbol) {
+      if (typeof symbol === 'string') materialize(symbol);
+      return Reflect.get(target, symbol);
+    },
+    has(target, symbol) {
+      return Reflect.has(target, symbol) || (typeof symbol === 'string' && lookup(symbol) !== undefined);
+    },
+    ownKeys(target) {
+      for (const symbol of plan.lazy) materialize(symbol);
+      return Reflect.ownKeys(target);
+    },
+    getOwnPropertyDescriptor(target, symbol) {
+      if (typeof symbol === 'string') materialize(symbol);
+      return Reflect.getOwnPropertyDescriptor(target, symbol);
+    },
+  });
+  scope.hooks.beforeTableMap = makeAllSlots;
+  scope.hooks.afterTableMap = (map) => {
+    for (const [fn, index] of jsFunctions) map.set(fn as object, index);
+  };
+  scope.hooks.slot = makeSlot;
+  return true;
+}
+
+export interface Linker {
+  /** What the patched loader calls in place of its linking (false: link as usual). */
+  link(exports: Record<string, unknown>, scope: LinkerScope): boolean;
+  /** The plan recorded when there was none to apply (null when this linking cannot be replayed). */
+  recorded(): LinkPlan | null;
+  /** 'replayed' when the plan was applied, 'loader' when the loader linked. */
+  mode(): 'replayed' | 'loader';
+}
+
+/** Replays `plan` when there is one; otherwise the loader links and the result is recorded. */
+export function createLinker(plan: LinkPlan | undefined): Linker {
+  let recorded: LinkPlan | null = null;
+  let replayed = false;
+  return {
+    link(exports, scope) {
+      replayed = plan !== undefined && applyLinkPlan(scope, exports, plan);
+      if (!plan) recorded = recordLinking(scope, exports);
+      return replayed || !plan;
+    },
+    recorded: () => recorded,
+    mode: () => (replayed ? 'replayed' : 'loader'),
+  };
+}
+
+/** The loader's text that the patches below replace, each found exactly once. */
+const LINK_CALL = 'updateGOT(origExports);LDSO.init();loadDylibs();';
+const TABLE_MAP =
+  'var getFunctionAddress=func=>{if(!functionsInTableMap){functionsInTableMap=new WeakMap;updateTableMap(0,wasmTable.length)}';
+const TABLE_ENTRY = 'if(!func){wasmTableMirror[funcPtr]=func=wasmTable.get(funcPtr)}';
+
+/**
+ * pyodide.asm.mjs with its linking handed to `Module.__alrLink(exports, scope)` when a worker sets
+ * it (returning false links as before), or the text unchanged when it is not of the shape expected.
+ */
+export function patchLoaderLinking(source: string): string {
+  const once = (text: string) => source.split(text).length === 2;
+  if (![LINK_CALL, TABLE_MAP, TABLE_ENTRY].every(once)) return source;
+  const scope =
+    'var __alrScope={get GOT(){return GOT},set GOT(v){GOT=v;Module["GOT"]=v},table:()=>wasmTable,' +
+    'dynamicLibraries:()=>dynamicLibraries,link:()=>{updateGOT(origExports);LDSO.init();loadDylibs()},' +
+    'ldsoInit:()=>LDSO.init(),setTableEntry:setWasmTableEntry,resolveSymbol:n=>resolveGlobalSymbol(n,true).sym,' +
+    'wrapJsFunction:convertJsFunctionToWasm,hooks:__alrHooks};';
+  return source
+    .replace(
+      LINK_CALL,
+      `${scope}if(!(Module["__alrLink"]&&Module["__alrLink"](origExports,__alrScope))){${LINK_CALL}}`,
+    )
+    .replace(
+      TABLE_MAP,
+      'var __alrHooks={beforeTableMap(){},afterTableMap(){},slot(){}};' +
+        'var getFunctionAddress=func=>{if(!functionsInTableMap){__alrHooks.beforeTableMap();' +
+        'functionsInTableMap=new WeakMap;updateTableMap(0,wasmTable.length);' +
+        '__alrHooks.afterTableMap(functionsInTableMap)}',
+    )
+    .replace(
+      TABLE_ENTRY,
+      'if(!func){__alrHooks.slot(funcPtr);wasmTableMirror[funcPtr]=func=wasmTable.get(funcPtr)}',
+    );
+}
