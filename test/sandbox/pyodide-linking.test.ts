@@ -94,6 +94,7 @@ test('a replayed linking ends with the loader\u2019s GOT and function table, mad
   const plan = linkPlan(structuredClone(recorded));
   assert.deepEqual(plan, recorded, 'the plan does not survive the trip to the host and back');
   assert.ok(plan.imported.length > 0 && plan.lazy.length > plan.imported.length);
+  assert.ok((plan.wrappers?.sigs.length ?? 0) > 0, 'no compiled wrapper module in the plan');
 
   const replayer = createLinker(plan);
   const replayed = await start(replayer);

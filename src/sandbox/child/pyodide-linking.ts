@@ -28,6 +28,8 @@ export interface LinkPlan {
   lazyValues: number[];
   /** For each slot from tableStart on: the symbol whose function fills it. */
   slots: string[];
+  /** wrapperModuleBytes of the JavaScript functions the imported entries name, compiled. */
+  wrappers?: { sigs: string[]; module: object };
 }
 
 /** A WebAssembly.Global as the loader uses it. */
@@ -144,7 +146,11 @@ export function linkPlan(value: unknown): LinkPlan | undefined {
   if ((v.slots as string[]).length !== (v.tableEnd as number) - (v.tableStart as number)) return undefined;
   const { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots } =
     v as unknown as LinkPlan;
-  return { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots };
+  const plan: LinkPlan = { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots };
+  const w = v.wrappers as { sigs?: unknown; module?: unknown } | undefined;
+  if (w && names(w.sigs) && w.module instanceof wasm.Module)
+    plan.wrappers = { sigs: w.sigs as string[], module: w.module };
+  return plan;
 }
 
 /**
@@ -175,7 +181,7 @@ export function recordLinking(scope: LinkerScope, exports: Record<string, unknow
     if (own || js) slots[value - tableStart] = symbol;
   }
   if (slots.some((s) => s === undefined) || slots.length !== tableEnd - tableStart) return null;
-  return {
+  const plan: LinkPlan = {
     tableStart,
     tableEnd,
     imported,
@@ -184,6 +190,31 @@ export function recordLinking(scope: LinkerScope, exports: Record<string, unknow
     lazyValues,
     slots: slots as string[],
   };
+  const sigs = importedJsSlots(plan, exports, scope).map(([, js]) => String(js.sig));
+  const bytes = wrapperModuleBytes(sigs);
+  if (bytes) plan.wrappers = { sigs, module: new wasm.Module(bytes) };
+  return plan;
+}
+
+/**
+ * The slots that imported entries name and that hold JavaScript functions (wrapped), with those
+ * functions, in the order the entries are imported.
+ */
+function importedJsSlots(
+  plan: LinkPlan,
+  exports: Record<string, unknown>,
+  scope: LinkerScope,
+): Array<[number, { sig?: string }]> {
+  const seen = new Set<number>();
+  const found: Array<[number, { sig?: string }]> = [];
+  for (const value of plan.importedValues) {
+    if (value < plan.tableStart || value >= plan.tableEnd || seen.has(value)) continue;
+    seen.add(value);
+    const owner = plan.slots[value - plan.tableStart] as string;
+    if (typeof exports[owner] !== 'function')
+      found.push([value, scope.resolveSymbol(owner) as { sig?: string }]);
+  }
+  return found;
 }
 
 /**
@@ -220,23 +251,26 @@ export function applyLinkPlan(scope: LinkerScope, exports: Record<string, unknow
     for (let i = plan.tableStart; i < plan.tableEnd; i++) makeSlot(i);
   };
 
-  // The imported entries and their slots, now: the module's code reads them.
-  const pendingJs: Array<[number, { sig?: string }]> = [];
+  // The imported entries and their slots, now: the module's code reads them. The JavaScript
+  // functions among them go through one wrapper module (the host's compiled one when it fits).
+  const pendingJs = importedJsSlots(plan, exports, scope);
+  for (const [index] of pendingJs) made[index - plan.tableStart] = 1;
   for (const [i, symbol] of imported.entries()) {
     const value = plan.importedValues[i] as number;
     (got[symbol] as GotEntry).value = value;
-    if (!inTable(value) || made[value - plan.tableStart]) continue;
-    const owner = plan.slots[value - plan.tableStart] as string;
-    const fn = exports[owner];
-    if (typeof fn === 'function') makeSlot(value);
-    else {
-      made[value - plan.tableStart] = 1;
-      pendingJs.push([value, scope.resolveSymbol(owner) as { sig?: string }]);
-    }
+    makeSlot(value);
   }
-  const bytes = wrapperModuleBytes(pendingJs.map(([, js]) => String(js.sig)));
+  const sigs = pendingJs.map(([, js]) => String(js.sig));
+  const precompiled =
+    plan.wrappers &&
+    plan.wrappers.sigs.length === sigs.length &&
+    plan.wrappers.sigs.every((s, i) => s === sigs[i])
+      ? plan.wrappers.module
+      : null;
+  const bytes = precompiled ? null : wrapperModuleBytes(sigs);
+  const module = precompiled ?? (bytes ? new wasm.Module(bytes) : null);
   const functions = Object.fromEntries(pendingJs.map(([, js], i) => [`f${i}`, js]));
-  const wrapped = bytes ? new wasm.Instance(new wasm.Module(bytes), { e: functions }).exports : null;
+  const wrapped = module ? new wasm.Instance(module, { e: functions }).exports : null;
   for (const [i, [index, js]] of pendingJs.entries()) {
     scope.setTableEntry(index, wrapped ? wrapped[`f${i}`] : scope.wrapJsFunction(js, String(js.sig)));
     jsFunctions.push([js, index]);
