@@ -29,6 +29,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Compiled child scripts and the Python runtime, next to this file. */
 export const childDir = join(here, 'child');
 export const pythonDir = join(here, 'python');
+/** Where a bubblewrap sandbox shows pythonDir. */
+export const SANDBOX_PYTHON_DIR = '/opt/alr/python';
 
 export function pyodideDir(): string {
   const require = createRequire(import.meta.url);
@@ -161,7 +163,7 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
   binds.push(
     [pyodideDir(), '/opt/alr/pyodide'],
     [childDir, '/opt/alr/child'],
-    [pythonDir, '/opt/alr/python'],
+    [pythonDir, SANDBOX_PYTHON_DIR],
   );
   if (snapshot) binds.push([snapshot, '/opt/alr/pyodide.snapshot']);
   return {
@@ -263,7 +265,7 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
     };
   }
   const binds = cpythonBinds(python);
-  const bytecode = cpythonBytecode(python.executable, pythonDir, '/opt/alr/python');
+  const bytecode = cpythonBytecode(python.executable, pythonDir, SANDBOX_PYTHON_DIR);
   if (bytecode) binds.push([bytecode, '/opt/alr/bytecode']);
   return {
     command: 'bwrap',
@@ -271,7 +273,7 @@ export function cpythonLaunch(options: LaunchOptions): LaunchSpec {
       ...bwrapPrefix({ ...env, HOME: '/tmp', TMPDIR: '/tmp' }),
       ...bindArgs(binds),
       python.executable,
-      ...hostArgs('/opt/alr/python', '/tmp', bytecode ? '/opt/alr/bytecode' : null),
+      ...hostArgs(SANDBOX_PYTHON_DIR, '/tmp', bytecode ? '/opt/alr/bytecode' : null),
     ],
     env: {},
     isolation,
@@ -292,7 +294,7 @@ function cpythonBinds(python: PythonInstall): Array<[string, string]> {
   binds.push(
     [python.stdlib, python.stdlib],
     [python.platstdlib, python.platstdlib],
-    [pythonDir, '/opt/alr/python'],
+    [pythonDir, SANDBOX_PYTHON_DIR],
   );
   return binds;
 }
@@ -313,7 +315,7 @@ export function cpythonForkServerLaunch(
   if (resolveIsolation(options.isolation) !== 'bubblewrap') return null;
   const python = pythonInstall();
   const binds = cpythonBinds(python);
-  const bytecode = cpythonBytecode(python.executable, pythonDir, '/opt/alr/python');
+  const bytecode = cpythonBytecode(python.executable, pythonDir, SANDBOX_PYTHON_DIR);
   if (bytecode) binds.push([bytecode, '/opt/alr/bytecode']);
   const socket = `${FORK_SERVER_SOCKET_DIR}/harness.sock`;
   binds.push([harnessSocketPath, socket]);

@@ -19,6 +19,7 @@ import {
   nodeLibraryBinds,
   pyodideDir,
   pythonDir,
+  SANDBOX_PYTHON_DIR,
 } from './isolation.js';
 
 let pending: Promise<string | null> | undefined;
@@ -29,14 +30,17 @@ export function pyodideSnapshot(): string | null {
   return ready;
 }
 
-function snapshotName(): string {
+/** The snapshot's file name; `pythonPath` is where the host that makes it reads the host core. */
+function snapshotName(pythonPath: string): string {
   const hash = createHash('sha256');
   hash.update(readFileSync(join(pyodideDir(), 'package.json')));
   hash.update(process.version);
   hash.update(process.arch);
   for (const script of ['pyodide-snapshot.js', 'host-core-files.js'])
     hash.update(readFileSync(join(childDir, script)));
-  // The snapshot holds the host core compiled under the directory a host reads it from.
+  // The snapshot holds the host core compiled under the directory a host reads it from: a session
+  // host that reads it elsewhere (with bubblewrap or without) would compile it again each time.
+  hash.update(pythonPath);
   for (const name of HOST_CORE_PYTHON_FILES) hash.update(readFileSync(join(pythonDir, name)));
   return `pyodide-${hash.digest('hex').slice(0, 16)}.snapshot`;
 }
@@ -50,13 +54,15 @@ export function preparePyodideSnapshot(isolation: IsolationMode): Promise<string
 async function locate(isolation: IsolationMode): Promise<string | null> {
   const dir = userCacheDir();
   if (!dir) return null;
-  const file = join(dir, snapshotName());
+  const useBwrap = isolation !== 'none' && bubblewrapAvailable();
+  const name = snapshotName(useBwrap ? SANDBOX_PYTHON_DIR : pythonDir);
+  const file = join(dir, name);
   if (existsSync(file)) {
     ready = file;
     return file;
   }
-  const partial = `${snapshotName()}.${process.pid}.partial`;
-  const made = await make(isolation, dir, partial);
+  const partial = `${name}.${process.pid}.partial`;
+  const made = await make(useBwrap, dir, partial);
   if (!made) {
     rmSync(join(dir, partial), { force: true });
     return null;
@@ -66,10 +72,9 @@ async function locate(isolation: IsolationMode): Promise<string | null> {
   return file;
 }
 
-function make(isolation: IsolationMode, dir: string, partial: string): Promise<boolean> {
+function make(useBwrap: boolean, dir: string, partial: string): Promise<boolean> {
   const node = realpathSync(process.execPath);
   const flags = ['--no-warnings', '--experimental-permission', '--max-old-space-size=512'];
-  const useBwrap = isolation !== 'none' && bubblewrapAvailable();
   const command = useBwrap ? 'bwrap' : node;
   const args = useBwrap
     ? [
@@ -77,7 +82,7 @@ function make(isolation: IsolationMode, dir: string, partial: string): Promise<b
         ...['--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'],
         ...nodeLibraryBinds(node),
         ...['--ro-bind', pyodideDir(), '/opt/alr/pyodide', '--ro-bind', childDir, '/opt/alr/child'],
-        ...['--ro-bind', pythonDir, '/opt/alr/python'],
+        ...['--ro-bind', pythonDir, SANDBOX_PYTHON_DIR],
         ...['--bind', dir, '/opt/alr/out'],
         node,
         ...flags,
@@ -86,7 +91,7 @@ function make(isolation: IsolationMode, dir: string, partial: string): Promise<b
         '/opt/alr/child/pyodide-snapshot.js',
         '/opt/alr/pyodide',
         `/opt/alr/out/${partial}`,
-        '/opt/alr/python',
+        SANDBOX_PYTHON_DIR,
       ]
     : [
         ...flags,
