@@ -12,7 +12,7 @@ import {
   type Linker,
   type LinkPlan,
   linkPlan,
-  wrapperModuleBytes,
+  tableWriterBytes,
 } from '../../src/sandbox/child/pyodide-linking.js';
 import { compilePyodideScript, scriptSource } from '../../src/sandbox/child/pyodide-script.js';
 import { pyodideDir } from '../../src/sandbox/isolation.js';
@@ -54,35 +54,33 @@ async function start(linker: Linker): Promise<Started> {
 const wasmApi = (globalThis as unknown as { WebAssembly: Record<string, new (...a: never[]) => unknown> })
   .WebAssembly;
 
-test('the combined wrapper module calls each function with its signature, through a function table', () => {
-  const bytes = wrapperModuleBytes(['iii', 'vi', 'dd', 'ji']);
+test('the table writer puts each function, with its signature, in its slot of the table', () => {
+  const slots = [5, 0, 130, 2];
+  const bytes = tableWriterBytes(['iii', 'vi', 'dd', 'ji'], slots);
   assert.ok(bytes);
   const seen: unknown[] = [];
   const Module = wasmApi.Module as unknown as new (b: Uint8Array) => object;
-  const Instance = wasmApi.Instance as unknown as new (
-    m: object,
-    i: object,
-  ) => {
-    exports: Record<string, (...a: unknown[]) => unknown>;
-  };
-  const Table = wasmApi.Table as unknown as new (d: object) => Table & { set(i: number, f: unknown): void };
-  const { exports } = new Instance(new Module(bytes), {
+  const Instance = wasmApi.Instance as unknown as new (m: object, i: object) => object;
+  const Table = wasmApi.Table as unknown as new (d: object) => Table;
+  const table = new Table({ element: 'anyfunc', initial: 200 });
+  new Instance(new Module(bytes), {
     e: {
       f0: (a: number, b: number) => a * b,
       f1: (a: number) => void seen.push(a),
       f2: (x: number) => x / 2,
       f3: (a: number) => BigInt(a) << 40n,
+      t: table,
     },
   });
-  const table = new Table({ element: 'anyfunc', initial: 4 });
-  for (let i = 0; i < 4; i++) table.set(i, exports[`f${i}`]);
-  assert.equal(table.get(0)?.(6, 7), 42);
-  assert.equal(table.get(1)?.(5), undefined);
+  assert.equal(table.get(5)?.(6, 7), 42);
+  assert.equal(table.get(0)?.(5), undefined);
   assert.deepEqual(seen, [5]);
-  assert.equal(table.get(2)?.(3), 1.5);
-  assert.equal(table.get(3)?.(1), 1n << 40n);
-  assert.equal(wrapperModuleBytes(['vq']), null, 'an unknown type letter');
-  assert.equal(wrapperModuleBytes(['']), null, 'an empty signature');
+  assert.equal(table.get(130)?.(3), 1.5);
+  assert.equal(table.get(2)?.(1), 1n << 40n);
+  for (const other of [1, 3, 4, 129, 131]) assert.equal(table.get(other), null, `slot ${other}`);
+  assert.equal(tableWriterBytes(['vq'], [1]), null, 'an unknown type letter');
+  assert.equal(tableWriterBytes([''], [1]), null, 'an empty signature');
+  assert.equal(tableWriterBytes(['v'], []), null, 'no slot');
 });
 
 test('a replayed linking ends with the loader\u2019s GOT and function table, made when asked for', async () => {
