@@ -27,6 +27,7 @@ interface Table {
 interface Started {
   runPython(code: string): unknown;
   _module: {
+    LDSO: { loadedLibsByName: Record<string, { exports: Record<string, unknown> }> };
     GOT: Record<string, { value: number }>;
     wasmTable: Table;
     addFunction(f: unknown, sig: string): number;
@@ -47,7 +48,7 @@ async function start(linker: Linker): Promise<Started> {
     stdout: () => {},
     stderr: () => {},
     createPyodideModule: (settings: Record<string, unknown>) =>
-      compiled.create(Object.assign(settings, { __alrLink: linker.link })),
+      compiled.create(Object.assign(settings, { __alrLink: linker.link, __alrMerge: linker.merge })),
   });
 }
 
@@ -141,6 +142,17 @@ test('a replayed linking ends with the loader\u2019s GOT and function table, mad
   const names = Object.keys(a.GOT);
   assert.deepEqual(Object.keys(b.GOT).sort(), [...names].sort());
   for (const name of names) assert.equal(b.GOT[name]?.value, a.GOT[name]?.value, `GOT ${name}`);
+  // The symbol table the main module's exports joined (deferred in the replayed one).
+  const symbolsA = a.LDSO.loadedLibsByName.__main__?.exports ?? {};
+  const symbolsB = b.LDSO.loadedLibsByName.__main__?.exports ?? {};
+  assert.ok(Object.keys(symbolsA).length > 6000);
+  assert.deepEqual(Object.keys(symbolsB).sort(), Object.keys(symbolsA).sort());
+  for (const [symbol, x] of Object.entries(symbolsA)) {
+    const y = symbolsB[symbol];
+    assert.equal(typeof y, typeof x, `symbol ${symbol}`);
+    if (typeof x === 'function' && typeof y === 'function' && /^\d+$/.test(x.name))
+      assert.equal(y.name, x.name, `symbol ${symbol}`);
+  }
   assert.equal(replayed.runPython('sum(i * i for i in range(100))'), 328350);
 });
 

@@ -338,7 +338,72 @@ export function applyLinkPlan(scope: LinkerScope, exports: Record<string, unknow
   return true;
 }
 
+/** The loader's symbol table (wasmImports), which the main module's exports join. */
+export interface SymbolTable {
+  table: Record<string, unknown>;
+  /** The loader's own merge of these exports into the table. */
+  merge(exports: Record<string, unknown>): void;
+}
+
+/**
+ * Defers the loader's merge of the main module's ~6,600 exports into its symbol table until the
+ * table is asked for one of them (or enumerated, or written): a symbol the table has already (the
+ * JavaScript functions) is read without it. The merge is the loader's own, so the table ends the
+ * same.
+ */
+export function deferMerge(symbols: SymbolTable, exports: Record<string, unknown>): void {
+  let merged = false;
+  const mergeAll = () => {
+    if (merged) return;
+    merged = true;
+    // The exports as instantiated: the loader converts some of them afterwards.
+    symbols.merge(exports);
+  };
+  // As the loader's isSymbolDefined: absent, or a stub waiting for a definition.
+  const waiting = (table: Record<string, unknown>, symbol: string | symbol) => {
+    const existing = Reflect.get(table, symbol) as { stub?: unknown } | undefined;
+    return !existing || Boolean(existing.stub);
+  };
+  const mayMerge = (table: Record<string, unknown>, symbol: string | symbol) =>
+    !merged &&
+    typeof symbol === 'string' &&
+    (symbol in exports || symbol === 'main' || symbol === '__main_argc_argv') &&
+    waiting(table, symbol);
+  symbols.table = new Proxy(symbols.table, {
+    get(table, symbol) {
+      if (mayMerge(table, symbol)) mergeAll();
+      return Reflect.get(table, symbol);
+    },
+    has(table, symbol) {
+      if (mayMerge(table, symbol)) mergeAll();
+      return Reflect.has(table, symbol);
+    },
+    ownKeys(table) {
+      mergeAll();
+      return Reflect.ownKeys(table);
+    },
+    getOwnPropertyDescriptor(table, symbol) {
+      mergeAll();
+      return Reflect.getOwnPropertyDescriptor(table, symbol);
+    },
+    set(table, symbol, value) {
+      mergeAll();
+      return Reflect.set(table, symbol, value);
+    },
+    defineProperty(table, symbol, descriptor) {
+      mergeAll();
+      return Reflect.defineProperty(table, symbol, descriptor);
+    },
+    deleteProperty(table, symbol) {
+      mergeAll();
+      return Reflect.deleteProperty(table, symbol);
+    },
+  });
+}
+
 export interface Linker {
+  /** What the patched loader calls in place of merging the main module's exports (false: merge now). */
+  merge(exports: Record<string, unknown>, symbols: SymbolTable): boolean;
   /** What the patched loader calls in place of its linking (false: link as usual). */
   link(exports: Record<string, unknown>, scope: LinkerScope): boolean;
   /** The plan recorded when there was none to apply (null when this linking cannot be replayed). */
@@ -352,6 +417,11 @@ export function createLinker(plan: LinkPlan | undefined): Linker {
   let recorded: LinkPlan | null = null;
   let replayed = false;
   return {
+    merge(exports, symbols) {
+      if (!plan) return false;
+      deferMerge(symbols, exports);
+      return true;
+    },
     link(exports, scope) {
       replayed = plan !== undefined && applyLinkPlan(scope, exports, plan);
       if (!plan) recorded = recordLinking(scope, exports);
@@ -367,20 +437,29 @@ const LINK_CALL = 'updateGOT(origExports);LDSO.init();loadDylibs();';
 const TABLE_MAP =
   'var getFunctionAddress=func=>{if(!functionsInTableMap){functionsInTableMap=new WeakMap;updateTableMap(0,wasmTable.length)}';
 const TABLE_ENTRY = 'if(!func){wasmTableMirror[funcPtr]=func=wasmTable.get(funcPtr)}';
+const MERGE_CALL = 'mergeLibSymbols(wasmExports,"main");';
 
 /**
- * pyodide.asm.mjs with its linking handed to `Module.__alrLink(exports, scope)` when a worker sets
- * it (returning false links as before), or the text unchanged when it is not of the shape expected.
+ * pyodide.asm.mjs with its linking handed to `Module.__alrLink(exports, scope)` and its merge of the
+ * main module's exports to `Module.__alrMerge(exports, symbols)` when a worker sets them (returning
+ * false does as before), or the text unchanged when it is not of the shape expected.
  */
 export function patchLoaderLinking(source: string): string {
   const once = (text: string) => source.split(text).length === 2;
-  if (![LINK_CALL, TABLE_MAP, TABLE_ENTRY].every(once)) return source;
+  if (![LINK_CALL, TABLE_MAP, TABLE_ENTRY, MERGE_CALL].every(once)) return source;
   const scope =
     'var __alrScope={get GOT(){return GOT},set GOT(v){GOT=v;Module["GOT"]=v},table:()=>wasmTable,' +
     'dynamicLibraries:()=>dynamicLibraries,link:()=>{updateGOT(origExports);LDSO.init();loadDylibs()},' +
     'ldsoInit:()=>LDSO.init(),setTableEntry:setWasmTableEntry,resolveSymbol:n=>resolveGlobalSymbol(n,true).sym,' +
     'wrapJsFunction:convertJsFunctionToWasm,hooks:__alrHooks};';
+  const symbols =
+    'var __alrSymbols={get table(){return wasmImports},set table(v){wasmImports=v},' +
+    'merge:e=>mergeLibSymbols(e,"main")};';
   return source
+    .replace(
+      MERGE_CALL,
+      `${symbols}if(!(Module["__alrMerge"]&&Module["__alrMerge"](wasmExports,__alrSymbols))){${MERGE_CALL}}`,
+    )
     .replace(
       LINK_CALL,
       `${scope}if(!(Module["__alrLink"]&&Module["__alrLink"](origExports,__alrScope))){${LINK_CALL}}`,

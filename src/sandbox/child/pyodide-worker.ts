@@ -390,7 +390,7 @@ async function main(): Promise<void> {
     ...(create
       ? {
           createPyodideModule: (settings: Record<string, unknown>) =>
-            create(Object.assign(settings, { __alrLink: linker.link })),
+            create(Object.assign(settings, { __alrLink: linker.link, __alrMerge: linker.merge })),
         }
       : {}),
   };
