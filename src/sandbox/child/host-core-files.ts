@@ -2,6 +2,9 @@
 // by name). Pyodide's memory snapshot holds them compiled and its name depends on their text; the
 // cpython backend compiles them once per harness. It lives beside the pyodide worker, which may read
 // only its own folder.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 export const HOST_CORE_PYTHON_FILES = [
   'host_core.py',
   'process_hooks.py',
@@ -11,3 +14,12 @@ export const HOST_CORE_PYTHON_FILES = [
   'analysis.py',
   'semantics.py',
 ];
+
+/** Those files' texts by name, as JSON (a pyodide host reads them once for all its workers). */
+export function hostCoreSources(pythonDir: string): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      HOST_CORE_PYTHON_FILES.map((name) => [name, readFileSync(join(pythonDir, name), 'utf8')]),
+    ),
+  );
+}

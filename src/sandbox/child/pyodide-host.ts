@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import { hostCoreSources } from './host-core-files.js';
 import { type LinkPlan, linkPlan } from './pyodide-linking.js';
 import { scriptSource } from './pyodide-script.js';
 
@@ -47,6 +48,12 @@ if (snapshotFile) {
   }
 }
 
+/** The host core's texts, read once (a worker reads them itself when this fails). */
+let sources: string | undefined;
+try {
+  sources = hostCoreSources(pythonDir);
+} catch {}
+
 // Pyodide's JavaScript side as a script, made once: every worker compiles this same text (see
 // pyodide-script.ts); without it, workers load pyodide.asm.mjs as a module.
 let pyodideScript: string | undefined;
@@ -80,7 +87,16 @@ function wrapperList(value: unknown): Array<[string, object]> | undefined {
 /** A worker for one Pyodide instance: the host's shared parts, plus `data` of its own. */
 function startWorker(data: Record<string, unknown>): Worker {
   const worker = new Worker(workerFile, {
-    workerData: { pyodideDir, pythonDir, module, snapshot, snapshotError, pyodideScript, ...data },
+    workerData: {
+      pyodideDir,
+      pythonDir,
+      module,
+      snapshot,
+      snapshotError,
+      pyodideScript,
+      hostCoreSources: sources,
+      ...data,
+    },
     env: {},
     stdout: true,
     stderr: false,

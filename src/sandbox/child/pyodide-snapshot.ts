@@ -2,10 +2,10 @@
 // core's modules compiled) and writes it to the file named on the command line. Interpreters
 // started from the snapshot skip Python's start-up and the compilation of the host core, which
 // are most of their start time. Runs before any model code exists.
-import { constants, readFileSync, writeFileSync } from 'node:fs';
+import { constants, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { HOST_CORE_PYTHON_FILES } from './host-core-files.js';
+import { hostCoreSources } from './host-core-files.js';
 
 const [pyodideDir, outFile, pythonDir] = process.argv.slice(2) as [string, string, string];
 Object.defineProperty(process, 'binding', {
@@ -28,10 +28,7 @@ pyodide.runPython(
 );
 // Compiled under the path a session loads them from (the same directory layout in the host), kept
 // with their text: a session uses a code object only when its own source text is the same.
-const sources = Object.fromEntries(
-  HOST_CORE_PYTHON_FILES.map((name) => [name, readFileSync(join(pythonDir, name), 'utf8')]),
-);
-pyodide.globals.set('_alr_sources', pyodide.toPy(sources));
+pyodide.globals.set('_alr_sources', pyodide.toPy(JSON.parse(hostCoreSources(pythonDir))));
 pyodide.globals.set('_alr_python_dir', pythonDir);
 pyodide.runPython(`
 import sys, types

@@ -3,13 +3,13 @@
 // Python from the memory snapshot, installs the shared Python runtime and runs steps. Tool calls
 // block on a shared mailbox until the host's main thread delivers the harness's answer. This file
 // imports only Node built-ins and Pyodide: it runs inside the sandbox.
-import { constants, readFileSync } from 'node:fs';
+import { constants } from 'node:fs';
 import fsPromises from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { HOST_CORE_PYTHON_FILES } from './host-core-files.js';
+import { hostCoreSources } from './host-core-files.js';
 import { createLinker, type LinkPlan } from './pyodide-linking.js';
 import { compilePyodideScript, type PyodideScript } from './pyodide-script.js';
 import { useSharedWrappers, type WasmModule } from './shared-wrappers.js';
@@ -46,6 +46,8 @@ interface WorkerData {
   codeCache?: Uint8Array;
   /** The small modules Pyodide compiles while it starts, compiled once in this host (see useSharedWrappers). */
   wrappers?: Array<[string, WasmModule]>;
+  /** hostCoreSources(pythonDir), read once by the host. */
+  hostCoreSources?: string;
   /** How the code-cache worker's Pyodide was linked (pyodide-linking.ts): replayed here. */
   linkPlan?: LinkPlan;
   /**
@@ -325,8 +327,10 @@ import json as _user_json
 _enc = _private_json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 _dec = _private_json.JSONDecoder().decode
 
-_sources = dict(_alr_sources)
+_sources = _private_json.loads(_alr_sources)
 del _alr_sources
+if type(_sources) is not dict or not all(type(t) is str for t in _sources.values()):
+    raise RuntimeError("the host core's sources are not a dict of texts")
 
 def _code(file_name):
     source = _sources[file_name]
@@ -417,11 +421,9 @@ async function main(): Promise<void> {
   pyodide.setStdin({ stdin: () => null });
   pyodide.setInterruptBuffer(data.interrupt);
   pyodide.registerJsModule('_alr_host', { call: bridgeCall });
-  const sources = Object.fromEntries(
-    HOST_CORE_PYTHON_FILES.map((name) => [name, readFileSync(join(data.pythonDir, name), 'utf8')]),
-  );
   pyodide.globals.set('_alr_python_dir', data.pythonDir);
-  pyodide.globals.set('_alr_sources', pyodide.toPy(sources));
+  // One string, converted as such: cheaper in a fresh worker than converting a dict of them.
+  pyodide.globals.set('_alr_sources', data.hostCoreSources ?? hostCoreSources(data.pythonDir));
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
   pyodide.unregisterJsModule('_alr_host');
   closeEscapeHatches();
