@@ -105,15 +105,22 @@ inbox = _queue.SimpleQueue()
 
 
 class StepFlag:
-    # Whether a step is running; read by the reader thread to decide whether to interrupt.
+    # Which step runs, and which one the harness interrupted: steps are numbered in the order the
+    # reader thread queues them (the main thread takes them in that order). The harness interrupts
+    # the step it sent last; the interrupt may come before the main thread has taken that step up,
+    # and is then kept for it. Changed only under _step_lock, so an interrupt is delivered once.
     active = False
+    seq = 0
+    interrupted = 0
 
 
 step_active = StepFlag()
+_step_lock = _thread.allocate_lock()
 
 
 def reader():
     buffer = b""
+    queued_steps = 0
     while True:
         chunk = _proto_in.read(65536)
         if not chunk:
@@ -126,9 +133,14 @@ def reader():
                 continue
             message = _decode_json(line.decode("utf-8"))
             if message.get("op") == "interrupt":
-                if step_active.active:
-                    _thread.interrupt_main()
+                with _step_lock:
+                    if step_active.active and step_active.seq == queued_steps:
+                        _thread.interrupt_main()
+                    else:
+                        step_active.interrupted = queued_steps
                 continue
+            if message.get("op") == "step":
+                queued_steps += 1
             inbox.put(message)
 
 
@@ -307,13 +319,20 @@ def main(prepared=None):
         message = inbox.get()
         if message.get("op") == "exit":
             os._exit(0)
-        step_active.active = message.get("op") == "step"
+        is_step = message.get("op") == "step"
+        with _step_lock:
+            step_active.active = is_step
+            if is_step:
+                step_active.seq += 1
+            interrupted_early = is_step and step_active.interrupted == step_active.seq
         try:
-            answer = core.handle(message)
+            # A step interrupted before it was taken up ends without running its code.
+            answer = core.interrupted(message) if interrupted_early else core.handle(message)
         except BaseException as exc:  # noqa: BLE001 - the host must answer whatever happened
             answer = core_module["failure"](exc)
         finally:
-            step_active.active = False
+            with _step_lock:
+                step_active.active = False
         if answer is not None:
             send(answer)
 
