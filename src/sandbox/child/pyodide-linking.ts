@@ -1,16 +1,17 @@
 // Pyodide's dynamic linking, replayed. After instantiating pyodide.asm.wasm, Emscripten's loader
-// gives every one of its ~6,600 exports an entry in the global offset table (GOT) and a slot in the
-// function table, and wraps each JavaScript function whose address the module takes in a small
-// WebAssembly module of its own: about 55 ms of CPU per session, the same work with the same
-// result in every session of a host (the memory snapshot even depends on the slots being the
-// same). One worker of the host, which never runs model code, links the usual way and records the
-// result (the "link plan"); every later session applies it:
+// merges its ~6,600 exports into a symbol table, gives each an entry in the global offset table
+// (GOT) and a slot in the function table, and wraps each JavaScript function whose address the
+// module takes in a small WebAssembly module of its own: 60-70 ms of CPU per session, the same work
+// with the same result in every session of a host (the memory snapshot even depends on the slots
+// being the same). One worker of the host, which never runs model code, links the usual way and
+// records the result (the "link plan"); every later session applies it:
 // - the ~280 GOT entries the module itself imports get their recorded values, and the function
-//   table slots they name are filled at once (the JavaScript functions through one combined
-//   wrapper module instead of one module each);
+//   table slots they name are filled at once (the JavaScript functions by one module's element
+//   segments, compiled once by that worker);
 // - every other GOT entry, and the table slot it names, is made when something first asks for it
 //   (the GOT is a proxy); every slot is made before the loader first searches the table for a
-//   function, so that search finds what it would have found.
+//   function, so that search finds what it would have found;
+// - the exports join the symbol table when one of them is first looked up there.
 // The table ends at the recorded length, so slots handed out later are the same as without the
 // plan. A plan that does not fit (another table length or other imports) is not used.
 // This file imports nothing: it runs inside the sandbox.
@@ -106,10 +107,10 @@ function section(id: number, body: number[]): number[] {
 /**
  * One module that imports each function (e.f0, e.f1, …) under its Emscripten signature ('vii':
  * returns nothing, takes two i32) and the function table (e.t), and puts function i in slot
- * slots[i] when instantiated: the functions become callable from the table as the loader's
- * one-function wrapper modules make them, without a JavaScript wrapper object per function (a
- * fresh worker compiles one per signature: 12 ms for Pyodide's 259 functions, against 1.5 ms this
- * way). Null for a signature it does not know.
+ * slots[i] when instantiated: the functions become callable from the table as through the
+ * loader's one-function wrapper modules, but no module exports them (in a fresh worker, exporting
+ * Pyodide's 259 functions and setting them from JavaScript took 12-14 ms; these segments take
+ * 1.5 ms). Null for a signature it does not know.
  */
 export function tableWriterBytes(sigs: string[], slots: number[]): Uint8Array | null {
   const types: string[] = [];
