@@ -324,6 +324,11 @@ if type(_private_json) is not type(_sys) or _private_json is _sys.modules.get("j
     for _n in [n for n in _sys.modules if n == "json" or n.startswith("json.")]:
         del _sys.modules[_n]
 import json as _user_json
+# The snapshot imported random with one seed: seeded again here from the system's entropy, as a
+# fresh CPython process seeds it, so that sessions do not all draw the same numbers.
+import random as _random
+_random.seed()
+del _random
 _enc = _private_json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 _dec = _private_json.JSONDecoder().decode
 
