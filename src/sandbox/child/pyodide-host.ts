@@ -143,6 +143,36 @@ interface Slot {
   control: Int32Array;
   mailbox: Uint8Array;
   ended: boolean;
+  /** A step was handed to the worker and has not answered yet. */
+  stepRunning: boolean;
+  /** Raises the interrupt again while the step runs (see interruptStep). */
+  reinterrupt?: ReturnType<typeof setInterval>;
+}
+
+const REINTERRUPT_MS = 200;
+
+/**
+ * The harness's interrupt of the running step. Pyodide clears the flag when it takes the
+ * interrupt, and a fresh session sometimes takes its first one without the step stopping (about
+ * 1 session in 13 at a 1 ms limit; the cause is inside Pyodide). So while the step runs, a taken
+ * flag is raised again every 200 ms, until the step answers or the harness's grace ends with a
+ * kill. An interrupt that comes after the step answered is dropped.
+ */
+function interruptStep(slot: Slot): void {
+  if (!slot.stepRunning) return;
+  Atomics.store(slot.interrupt, 0, 2);
+  clearInterval(slot.reinterrupt);
+  slot.reinterrupt = setInterval(() => {
+    if (slot.stepRunning) Atomics.compareExchange(slot.interrupt, 0, 0, 2);
+    else clearInterval(slot.reinterrupt);
+  }, REINTERRUPT_MS);
+}
+
+/** The step answered: no interrupt may reach the requests that follow. */
+function stepAnswered(slot: Slot): void {
+  slot.stepRunning = false;
+  clearInterval(slot.reinterrupt);
+  Atomics.store(slot.interrupt, 0, 0);
 }
 
 const slots = new Map<number, Slot>();
@@ -167,6 +197,7 @@ function end(sid: number, kind: 'crash' | 'memory', detail: string): void {
   const slot = slots.get(sid);
   if (!slot || slot.ended) return;
   slot.ended = true;
+  clearInterval(slot.reinterrupt);
   slots.delete(sid);
   void slot.worker.terminate();
   event(sid, { event: 'exit', kind, detail: detail.slice(0, 500) });
@@ -179,6 +210,7 @@ function open(sid: number, memoryLimitMb: number): void {
     control: new Int32Array(new SharedArrayBuffer(8)),
     mailbox: new Uint8Array(new SharedArrayBuffer(MAILBOX_BYTES)),
     ended: false,
+    stepRunning: false,
     worker: undefined as unknown as Worker,
   };
   slot.worker = startWorker({
@@ -197,8 +229,11 @@ function open(sid: number, memoryLimitMb: number): void {
     const m = message as { kind?: unknown; text?: unknown } | null;
     if (m?.kind === 'raw' && typeof m.text === 'string') {
       const text = m.text;
-      if (text.startsWith('{') && text.length <= MAX_LINE && !text.includes('\n')) emit(sid, text);
-      else end(sid, 'crash', 'the worker sent a malformed message');
+      if (text.startsWith('{') && text.length <= MAX_LINE && !text.includes('\n')) {
+        // A step's answer ends with its op (the worker's encoder writes it last).
+        if (text.endsWith('"op":"step_done"}')) stepAnswered(slot);
+        emit(sid, text);
+      } else end(sid, 'crash', 'the worker sent a malformed message');
     } else if (m?.kind === 'idle') event(sid, { event: 'idle' });
     else end(sid, 'crash', 'the worker sent a malformed message');
   });
@@ -244,12 +279,15 @@ lines.on('line', (line) => {
   const slot = slots.get(sid);
   if (!slot) return;
   if (message.op === 'close') end(sid, 'crash', 'closed by the harness');
-  else if (message.op === 'interrupt') Atomics.store(slot.interrupt, 0, 2);
+  else if (message.op === 'interrupt') interruptStep(slot);
   else if (message.op === 'tool_result') deliverToolResult(slot, line, message.id);
   else {
     // Cleared here, in the order the harness sent them, not when the worker takes the step up:
     // an interrupt that arrives before the worker gets to the step must still stop it.
-    if (message.op === 'step') Atomics.store(slot.interrupt, 0, 0);
+    if (message.op === 'step') {
+      Atomics.store(slot.interrupt, 0, 0);
+      slot.stepRunning = true;
+    }
     slot.worker.postMessage(message);
   }
 });
