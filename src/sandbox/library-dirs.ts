@@ -12,8 +12,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { userCacheDir } from '../util/cache-dir.js';
 
 const LINKER_CACHE = '/etc/ld.so.cache';
@@ -78,10 +79,8 @@ function readCached(file: string): string[] | null {
 }
 
 function writeCached(file: string, dirs: string[]): void {
-  const partial = `${file}.${process.pid}.partial`;
   try {
-    writeFileSync(partial, JSON.stringify(dirs), { mode: 0o600 });
-    renameSync(partial, file);
+    writeFileAtomic(file, JSON.stringify(dirs));
   } catch {
     // Only a slower start next time.
   }

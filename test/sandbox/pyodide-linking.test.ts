@@ -93,7 +93,7 @@ test('a replayed linking ends with the loader\u2019s GOT and function table, mad
   const plan = linkPlan(structuredClone(recorded));
   assert.deepEqual(plan, recorded, 'the plan does not survive the trip to the host and back');
   assert.ok(plan.imported.length > 0 && plan.lazy.length > plan.imported.length);
-  assert.ok((plan.wrappers?.sigs.length ?? 0) > 0, 'no compiled wrapper module in the plan');
+  assert.ok(plan.jsSigs.length > 0, 'no JavaScript function for the compiled table writer');
 
   const replayer = createLinker(plan);
   const replayed = await start(replayer);
@@ -167,6 +167,9 @@ test('a plan that does not fit this instance is not used, and the loader links',
   const otherImports = createLinker({ ...plan, imported: [...plan.imported].reverse() });
   await start(otherImports);
   assert.equal(otherImports.mode(), 'loader');
+  const otherSigs = createLinker({ ...plan, jsSigs: [...plan.jsSigs.slice(1), 'v'] });
+  await start(otherSigs);
+  assert.equal(otherSigs.mode(), 'loader', 'a table writer made for other functions');
 });
 
 test('plans of another shape are dropped by the host', () => {
@@ -178,8 +181,13 @@ test('plans of another shape are dropped by the host', () => {
     lazy: ['b'],
     lazyValues: [7],
     slots: ['a'],
+    jsSigs: ['vi'],
+    jsWriter: new (wasmApi.Module as unknown as new (b: Uint8Array) => object)(
+      tableWriterBytes(['vi'], [2]) as Uint8Array,
+    ),
   };
   assert.deepEqual(linkPlan(good), good);
+  assert.equal(linkPlan({ ...good, jsWriter: {} }), undefined, 'no compiled table writer');
   assert.equal(linkPlan(null), undefined);
   assert.equal(linkPlan({ ...good, slots: [] }), undefined, 'slots do not cover the table');
   assert.equal(linkPlan({ ...good, importedValues: [] }), undefined, 'a value missing');

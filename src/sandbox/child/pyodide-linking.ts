@@ -1,9 +1,9 @@
 // Pyodide's dynamic linking, replayed. After instantiating pyodide.asm.wasm, Emscripten's loader
 // merges its ~6,600 exports into a symbol table, gives each an entry in the global offset table
 // (GOT) and a slot in the function table, and wraps each JavaScript function whose address the
-// module takes in a small WebAssembly module of its own: 60-70 ms of CPU per session, the same work
-// with the same result in every session of a host (the memory snapshot even depends on the slots
-// being the same). One worker of the host, which never runs model code, links the usual way and
+// module takes in a small WebAssembly module of its own: 55-70 ms of a session's start (time marks
+// in a worker, one session at a time), the same work with the same result in every session of a
+// host (the memory snapshot even depends on the slots being the same). One worker of the host, which never runs model code, links the usual way and
 // records the result (the "link plan"); every later session applies it:
 // - the ~280 GOT entries the module itself imports get their recorded values, and the function
 //   table slots they name are filled at once (the JavaScript functions by one module's element
@@ -29,14 +29,15 @@ export interface LinkPlan {
   lazyValues: number[];
   /** For each slot from tableStart on: the symbol whose function fills it. */
   slots: string[];
-  /** tableWriterBytes of the JavaScript functions the imported entries name, compiled. */
-  wrappers?: { sigs: string[]; slots: number[]; module: object };
+  /** Signatures of the JavaScript functions the imported entries name (importedJsSlots). */
+  jsSigs: string[];
+  /** tableWriterBytes of those functions and their slots, compiled. */
+  jsWriter: object;
 }
 
 /** A WebAssembly.Global as the loader uses it. */
 interface GotEntry {
   value: number;
-  required?: boolean;
 }
 
 /** The loader's internals the linker needs (a patch of pyodide.asm.mjs hands them over). */
@@ -160,22 +161,19 @@ export function linkPlan(value: unknown): LinkPlan | undefined {
   const ints = (x: unknown, length: number) => Array.isArray(x) && x.length === length && x.every(int);
   if (!int(v.tableStart) || !int(v.tableEnd) || (v.tableStart as number) < 0) return undefined;
   if ((v.tableEnd as number) < (v.tableStart as number)) return undefined;
-  if (!names(v.imported) || !names(v.lazy) || !names(v.slots)) return undefined;
+  if (!names(v.imported) || !names(v.lazy) || !names(v.slots) || !names(v.jsSigs)) return undefined;
+  if (!(v.jsWriter instanceof wasm.Module)) return undefined;
   if (!ints(v.importedValues, (v.imported as string[]).length)) return undefined;
   if (!ints(v.lazyValues, (v.lazy as string[]).length)) return undefined;
   if ((v.slots as string[]).length !== (v.tableEnd as number) - (v.tableStart as number)) return undefined;
-  const { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots } =
+  const { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots, jsSigs, jsWriter } =
     v as unknown as LinkPlan;
-  const plan: LinkPlan = { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots };
-  const w = v.wrappers as { sigs?: unknown; slots?: unknown; module?: unknown } | undefined;
-  if (w && names(w.sigs) && ints(w.slots, (w.sigs as string[]).length) && w.module instanceof wasm.Module)
-    plan.wrappers = { sigs: w.sigs as string[], slots: w.slots as number[], module: w.module };
-  return plan;
+  return { tableStart, tableEnd, imported, importedValues, lazy, lazyValues, slots, jsSigs, jsWriter };
 }
 
 /**
  * Links the way the loader does and returns what it did, or null when the result cannot be
- * replayed (a table slot that no GOT entry explains).
+ * replayed (a table slot that no GOT entry explains, a signature tableWriterBytes does not know).
  */
 export function recordLinking(scope: LinkerScope, exports: Record<string, unknown>): LinkPlan | null {
   const tableStart = scope.table().length;
@@ -200,8 +198,8 @@ export function recordLinking(scope: LinkerScope, exports: Record<string, unknow
     const js = !(symbol in exports) && typeof scope.resolveSymbol(symbol) === 'function';
     if (own || js) slots[value - tableStart] = symbol;
   }
-  if (slots.some((s) => s === undefined) || slots.length !== tableEnd - tableStart) return null;
-  const plan: LinkPlan = {
+  if (slots.some((s) => s === undefined)) return null;
+  const plan = {
     tableStart,
     tableEnd,
     imported,
@@ -211,11 +209,12 @@ export function recordLinking(scope: LinkerScope, exports: Record<string, unknow
     slots: slots as string[],
   };
   const jsSlots = importedJsSlots(plan, exports, scope);
-  const sigs = jsSlots.map(([, js]) => String(js.sig));
-  const jsSlotIndexes = jsSlots.map(([index]) => index);
-  const bytes = tableWriterBytes(sigs, jsSlotIndexes);
-  if (bytes) plan.wrappers = { sigs, slots: jsSlotIndexes, module: new wasm.Module(bytes) };
-  return plan;
+  const jsSigs = jsSlots.map(([, js]) => String(js.sig));
+  const bytes = tableWriterBytes(
+    jsSigs,
+    jsSlots.map(([index]) => index),
+  );
+  return bytes ? { ...plan, jsSigs, jsWriter: new wasm.Module(bytes) } : null;
 }
 
 /**
@@ -223,7 +222,7 @@ export function recordLinking(scope: LinkerScope, exports: Record<string, unknow
  * functions, in the order the entries are imported.
  */
 function importedJsSlots(
-  plan: LinkPlan,
+  plan: Pick<LinkPlan, 'tableStart' | 'tableEnd' | 'importedValues' | 'slots'>,
   exports: Record<string, unknown>,
   scope: LinkerScope,
 ): Array<[number, { sig?: string }]> {
@@ -250,6 +249,11 @@ export function applyLinkPlan(scope: LinkerScope, exports: Record<string, unknow
   if (table.length !== plan.tableStart || scope.dynamicLibraries().length > 0) return false;
   if (imported.length !== plan.imported.length || imported.some((s, i) => s !== plan.imported[i]))
     return false;
+  // The JavaScript functions the imported entries name, written into the table by the plan's
+  // module, which was made for these very functions.
+  const pendingJs = importedJsSlots(plan, exports, scope);
+  const sigs = pendingJs.map(([, js]) => String(js.sig));
+  if (sigs.length !== plan.jsSigs.length || sigs.some((sig, i) => sig !== plan.jsSigs[i])) return false;
 
   table.grow(plan.tableEnd - plan.tableStart);
   const made = new Uint8Array(plan.tableEnd - plan.tableStart);
@@ -273,30 +277,18 @@ export function applyLinkPlan(scope: LinkerScope, exports: Record<string, unknow
     for (let i = plan.tableStart; i < plan.tableEnd; i++) makeSlot(i);
   };
 
-  // The imported entries and their slots, now: the module's code reads them. The JavaScript
-  // functions among them are written into the table by one module (the host's compiled one when
-  // it was made for the same functions and slots).
-  const pendingJs = importedJsSlots(plan, exports, scope);
-  for (const [index] of pendingJs) made[index - plan.tableStart] = 1;
+  // The imported entries and their slots, now: the module's code reads them.
+  const functions: Record<string, unknown> = { t: table };
+  for (const [i, [index, js]] of pendingJs.entries()) {
+    made[index - plan.tableStart] = 1;
+    functions[`f${i}`] = js;
+    jsFunctions.push([js, index]);
+  }
+  new wasm.Instance(plan.jsWriter, { e: functions });
   for (const [i, symbol] of imported.entries()) {
     const value = plan.importedValues[i] as number;
     (got[symbol] as GotEntry).value = value;
     makeSlot(value);
-  }
-  const sigs = pendingJs.map(([, js]) => String(js.sig));
-  const slots = pendingJs.map(([index]) => index);
-  const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-  const precompiled =
-    plan.wrappers && same(plan.wrappers.sigs, sigs) && same(plan.wrappers.slots, slots)
-      ? plan.wrappers.module
-      : null;
-  const bytes = precompiled ? null : tableWriterBytes(sigs, slots);
-  const module = precompiled ?? (bytes ? new wasm.Module(bytes) : null);
-  const functions: Record<string, unknown> = Object.fromEntries(pendingJs.map(([, js], i) => [`f${i}`, js]));
-  if (module) new wasm.Instance(module, { e: { ...functions, t: table } });
-  for (const [index, js] of pendingJs) {
-    if (!module) scope.setTableEntry(index, scope.wrapJsFunction(js, String(js.sig)));
-    jsFunctions.push([js, index]);
   }
   scope.ldsoInit();
 

@@ -334,8 +334,6 @@ _dec = _private_json.JSONDecoder().decode
 
 _sources = _private_json.loads(_alr_sources)
 del _alr_sources
-if type(_sources) is not dict or not all(type(t) is str for t in _sources.values()):
-    raise RuntimeError("the host core's sources are not a dict of texts")
 
 def _code(file_name):
     source = _sources[file_name]
@@ -427,7 +425,7 @@ async function main(): Promise<void> {
   pyodide.setInterruptBuffer(data.interrupt);
   pyodide.registerJsModule('_alr_host', { call: bridgeCall });
   pyodide.globals.set('_alr_python_dir', data.pythonDir);
-  // One string, converted as such: cheaper in a fresh worker than converting a dict of them.
+  // One JSON string (the host reads the files once for all its workers), decoded in Python.
   pyodide.globals.set('_alr_sources', data.hostCoreSources ?? hostCoreSources(data.pythonDir));
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
   pyodide.unregisterJsModule('_alr_host');
