@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import {
   createLinker,
+  deferMerge,
   type Linker,
   type LinkPlan,
   linkPlan,
@@ -154,6 +155,53 @@ test('a replayed linking ends with the loader\u2019s GOT and function table, mad
       assert.equal(y.name, x.name, `symbol ${symbol}`);
   }
   assert.equal(replayed.runPython('sum(i * i for i in range(100))'), 328350);
+});
+
+// The loader's mergeLibSymbols, restated: each export joins where the table lacks its symbol or
+// holds a stub, and `main` and `__main_argc_argv` stand in for each other.
+function loaderMerge(table: Record<string, unknown>, exports: Record<string, unknown>): void {
+  for (const [symbol, value] of Object.entries(exports)) {
+    const join = (target: string) => {
+      const existing = table[target] as { stub?: boolean } | undefined;
+      if (!existing || existing.stub) table[target] = value;
+    };
+    join(symbol);
+    if (symbol === 'main') join('__main_argc_argv');
+    if (symbol === '__main_argc_argv') join('main');
+  }
+}
+
+test('the deferred merge ends with the table the loader\u2019s merge makes, one symbol at a time', () => {
+  const exports = { stubbed: 'E1', kept: 'E2', read: 'E3', written: 'E4', deleted: 'E5', unread: 'E6' };
+  const fresh = () => ({ stubbed: { stub: true }, kept: 'defined', other: 'js' }) as Record<string, unknown>;
+  const eager = fresh();
+  loaderMerge(eager, exports);
+  const raw = fresh();
+  const symbols = { table: raw, merge: (e: Record<string, unknown>) => loaderMerge(symbols.table, e) };
+  deferMerge(symbols, exports);
+  const lazy = symbols.table;
+  for (const table of [eager, lazy]) {
+    assert.equal(table.read, 'E3');
+    assert.equal('stubbed' in table, true);
+    assert.equal(table.kept, 'defined');
+    table.written = 'W';
+    delete table.deleted;
+  }
+  assert.equal(Object.hasOwn(raw, 'unread'), false, 'an export nobody asked for joined the table');
+  assert.equal(raw.stubbed, 'E1');
+  assert.deepEqual({ ...lazy }, eager);
+  assert.deepEqual(raw, eager);
+
+  const withMain = { main: 'M', helper: 'H' };
+  const aliasEager: Record<string, unknown> = {};
+  loaderMerge(aliasEager, withMain);
+  const aliasSymbols = {
+    table: {} as Record<string, unknown>,
+    merge: (e: Record<string, unknown>) => loaderMerge(aliasSymbols.table, e),
+  };
+  deferMerge(aliasSymbols, withMain);
+  assert.equal(aliasSymbols.table.__main_argc_argv, 'M');
+  assert.deepEqual({ ...aliasSymbols.table }, aliasEager);
 });
 
 test('a plan that does not fit this instance is not used, and the loader links', async () => {

@@ -339,56 +339,74 @@ export interface SymbolTable {
 }
 
 /**
- * Defers the loader's merge of the main module's ~6,600 exports into its symbol table until the
- * table is asked for one of them (or enumerated, or written): a symbol the table has already (the
- * JavaScript functions) is read without it. The merge is the loader's own, so the table ends the
- * same.
+ * Defers the loader's merge of the main module's ~6,600 exports into its symbol table, symbol by
+ * symbol: an export joins the table when the table is first asked for it, as the merge would have
+ * put it there (only where the table lacks the symbol or holds a stub for it); one written or
+ * deleted first is left as written. Enumerating the table merges the rest. The loader's merge
+ * sets each symbol apart from the others, except that `main` and `__main_argc_argv` stand in for
+ * each other: asking for either merges everything. A session asks for a few exports only, so most
+ * never join.
  */
 export function deferMerge(symbols: SymbolTable, exports: Record<string, unknown>): void {
   let merged = false;
-  const mergeAll = () => {
+  // Exports the table has taken, or whose symbol was written before it was asked for.
+  const settled = new Set<string | symbol>();
+  const mergeRest = () => {
     if (merged) return;
     merged = true;
     // The exports as instantiated: the loader converts some of them afterwards.
-    symbols.merge(exports);
+    const rest =
+      settled.size === 0
+        ? exports
+        : Object.fromEntries(Object.entries(exports).filter(([symbol]) => !settled.has(symbol)));
+    symbols.merge(rest);
   };
+  const aliased = (symbol: string | symbol) => symbol === 'main' || symbol === '__main_argc_argv';
+  const pending = (symbol: string | symbol) =>
+    !merged && typeof symbol === 'string' && !settled.has(symbol) && symbol in exports;
   // As the loader's isSymbolDefined: absent, or a stub waiting for a definition.
-  const waiting = (table: Record<string, unknown>, symbol: string | symbol) => {
+  const waiting = (table: Record<string, unknown>, symbol: string) => {
     const existing = Reflect.get(table, symbol) as { stub?: unknown } | undefined;
     return !existing || Boolean(existing.stub);
   };
-  const mayMerge = (table: Record<string, unknown>, symbol: string | symbol) =>
-    !merged &&
-    typeof symbol === 'string' &&
-    (symbol in exports || symbol === 'main' || symbol === '__main_argc_argv') &&
-    waiting(table, symbol);
+  const beforeRead = (table: Record<string, unknown>, symbol: string | symbol) => {
+    if (merged) return;
+    if (aliased(symbol)) return mergeRest();
+    if (!pending(symbol)) return;
+    settled.add(symbol);
+    if (waiting(table, symbol as string)) Reflect.set(table, symbol, exports[symbol as string]);
+  };
+  const beforeWrite = (symbol: string | symbol) => {
+    if (aliased(symbol)) mergeRest();
+    else if (pending(symbol)) settled.add(symbol);
+  };
   symbols.table = new Proxy(symbols.table, {
     get(table, symbol) {
-      if (mayMerge(table, symbol)) mergeAll();
+      beforeRead(table, symbol);
       return Reflect.get(table, symbol);
     },
     has(table, symbol) {
-      if (mayMerge(table, symbol)) mergeAll();
+      beforeRead(table, symbol);
       return Reflect.has(table, symbol);
     },
-    ownKeys(table) {
-      mergeAll();
-      return Reflect.ownKeys(table);
-    },
     getOwnPropertyDescriptor(table, symbol) {
-      mergeAll();
+      beforeRead(table, symbol);
       return Reflect.getOwnPropertyDescriptor(table, symbol);
     },
+    ownKeys(table) {
+      mergeRest();
+      return Reflect.ownKeys(table);
+    },
     set(table, symbol, value) {
-      mergeAll();
+      beforeWrite(symbol);
       return Reflect.set(table, symbol, value);
     },
     defineProperty(table, symbol, descriptor) {
-      mergeAll();
+      beforeWrite(symbol);
       return Reflect.defineProperty(table, symbol, descriptor);
     },
     deleteProperty(table, symbol) {
-      mergeAll();
+      beforeWrite(symbol);
       return Reflect.deleteProperty(table, symbol);
     },
   });
