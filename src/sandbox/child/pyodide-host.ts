@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
-import { hostCoreSources } from './host-core-files.js';
+import { hostCoreFingerprint, hostCoreSources } from './host-core-files.js';
 import { type LinkPlan, linkPlan } from './pyodide-linking.js';
 import { scriptSource } from './pyodide-script.js';
 
@@ -50,8 +50,10 @@ if (snapshotFile) {
 
 /** The host core's texts, read once (a worker reads them itself when this fails). */
 let sources: string | undefined;
+let fingerprint: string | undefined;
 try {
   sources = hostCoreSources(pythonDir);
+  fingerprint = hostCoreFingerprint(sources);
 } catch {}
 
 // Pyodide's JavaScript side as a script, made once: every worker compiles this same text (see
@@ -95,6 +97,7 @@ function startWorker(data: Record<string, unknown>): Worker {
       snapshotError,
       pyodideScript,
       hostCoreSources: sources,
+      hostCoreFingerprint: fingerprint,
       ...data,
     },
     env: {},

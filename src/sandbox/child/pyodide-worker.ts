@@ -9,9 +9,10 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { hostCoreSources } from './host-core-files.js';
+import { hostCoreFingerprint, hostCoreSources } from './host-core-files.js';
 import { createLinker, type LinkPlan } from './pyodide-linking.js';
 import { compilePyodideScript, type PyodideScript } from './pyodide-script.js';
+import { SESSION_CORE } from './pyodide-session-core.js';
 import { useSharedWrappers, type WasmModule } from './shared-wrappers.js';
 
 /** The parts of the WebAssembly API used here (Node's type definitions leave it out). */
@@ -48,6 +49,8 @@ interface WorkerData {
   wrappers?: Array<[string, WasmModule]>;
   /** hostCoreSources(pythonDir), read once by the host. */
   hostCoreSources?: string;
+  /** hostCoreFingerprint of those sources. */
+  hostCoreFingerprint?: string;
   /** How the code-cache worker's Pyodide was linked (pyodide-linking.ts): replayed here. */
   linkPlan?: LinkPlan;
   /**
@@ -306,65 +309,25 @@ function closeEscapeHatches(): void {
   for (const key of Object.keys(process.env)) delete process.env[key];
 }
 
-// Wires host_core.py to this worker: a private json for the protocol, the tool bridge, and a
-// dispatch function that the message handler below calls with each request's text.
+// Wires the host core to this worker: the one the memory snapshot built when it was built from
+// this host's sources (else one built here), the tool bridge, and the dispatch function that the
+// message handler below calls with each request's text.
 const BOOTSTRAP = `
-import builtins as _b, sys as _sys
-
-# What the memory snapshot prepared: the host core compiled ((source text, code object) by file
-# name) and a private json, already apart from the one in sys.modules that model code gets.
-_prepared = _sys.modules.pop("_alr_compiled", None)
-_compiled = getattr(_prepared, "code", None)
-if type(_compiled) is not dict:
-    _compiled = {}
-_private_json = getattr(_prepared, "private_json", None)
-del _prepared
-if type(_private_json) is not type(_sys) or _private_json is _sys.modules.get("json"):
-    import json as _private_json
-    for _n in [n for n in _sys.modules if n == "json" or n.startswith("json.")]:
-        del _sys.modules[_n]
-import json as _user_json
+import sys as _sys
+import _alr_host
+del _sys.modules["_alr_host"]
+_session = getattr(_sys.modules.pop("_alr_prepared", None), "core", None)
+if type(_session) is not dict or _session.get("fingerprint") != _alr_host.fingerprint:
+${SESSION_CORE.replace(/^(?=.)/gm, '    ')}
+    _session = _alr_session_core(_alr_host.sources(), _alr_host.python_dir, _alr_host.fingerprint)
+    del _alr_session_core
+_session["bridge"].append(_alr_host.call)
 # The snapshot imported random with one seed: seeded again here from the system's entropy, as a
 # fresh CPython process seeds it, so that sessions do not all draw the same numbers.
 import random as _random
 _random.seed()
-del _random
-_enc = _private_json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
-_dec = _private_json.JSONDecoder().decode
-
-_sources = _private_json.loads(_alr_sources)
-del _alr_sources
-
-def _code(file_name):
-    source = _sources[file_name]
-    path = _alr_python_dir + "/" + file_name
-    cached = _compiled.get(file_name)
-    if (type(cached) is tuple and len(cached) == 2 and cached[0] == source
-            and getattr(cached[1], "co_filename", None) == path):
-        return cached[1]
-    return compile(source, path, "exec", dont_inherit=True)
-
-def _load(file_name):
-    ns = {"__builtins__": dict(_b.__dict__), "__name__": "alr_" + file_name[:-3]}
-    exec(_code(file_name), ns)
-    return ns
-
-import _alr_host
-_host_call = _alr_host.call
-del _sys.modules["_alr_host"]
-_core_ns = _load("host_core.py")
-_core = _core_ns["HostCore"](_load, lambda text: _host_call(text), _enc, _dec, _user_json)
-
-def _alr_dispatch(text):
-    # The harness's interrupt for a step can land anywhere here, even before the step's own
-    # handling: the step then ends without running its code.
-    try:
-        answer = _core.handle(_dec(text))
-    except KeyboardInterrupt:
-        answer = _core.interrupted(_dec(text))
-    if answer is None:
-        answer = {"op": "failure", "kind": "crash", "detail": "unknown request"}
-    return _enc(answer)
+_alr_dispatch = _session["dispatch"]
+del _alr_host, _session, _random
 _alr_dispatch
 `;
 
@@ -423,10 +386,14 @@ async function main(): Promise<void> {
   // Model code reading stdin gets end-of-file (as with /dev/null), never the protocol's input.
   pyodide.setStdin({ stdin: () => null });
   pyodide.setInterruptBuffer(data.interrupt);
-  pyodide.registerJsModule('_alr_host', { call: bridgeCall });
-  pyodide.globals.set('_alr_python_dir', data.pythonDir);
-  // One JSON string (the host reads the files once for all its workers), decoded in Python.
-  pyodide.globals.set('_alr_sources', data.hostCoreSources ?? hostCoreSources(data.pythonDir));
+  const sources = () => data.hostCoreSources ?? hostCoreSources(data.pythonDir);
+  pyodide.registerJsModule('_alr_host', {
+    call: bridgeCall,
+    fingerprint: data.hostCoreFingerprint ?? hostCoreFingerprint(sources()),
+    // Read only when the snapshot's core does not fit (one JSON string, read once by the host).
+    sources,
+    python_dir: data.pythonDir,
+  });
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
   pyodide.unregisterJsModule('_alr_host');
   closeEscapeHatches();
