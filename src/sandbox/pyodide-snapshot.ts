@@ -36,7 +36,12 @@ function snapshotName(pythonPath: string): string {
   hash.update(readFileSync(join(pyodideDir(), 'package.json')));
   hash.update(process.version);
   hash.update(process.arch);
-  for (const script of ['pyodide-snapshot.js', 'host-core-files.js', 'pyodide-session-core.js'])
+  for (const script of [
+    'pyodide-snapshot.js',
+    'host-core-files.js',
+    'host-core-fingerprint.js',
+    'pyodide-session-core.js',
+  ])
     hash.update(readFileSync(join(childDir, script)));
   // The snapshot holds the host core compiled under the directory a host reads it from: a session
   // host that reads it elsewhere (with bubblewrap or without) would compile it again each time.

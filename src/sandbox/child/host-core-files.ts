@@ -2,7 +2,6 @@
 // by name). Pyodide's memory snapshot holds them compiled and its name depends on their text; the
 // cpython backend compiles them once per harness. It lives beside the pyodide worker, which may read
 // only its own folder.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -23,9 +22,4 @@ export function hostCoreSources(pythonDir: string): string {
       HOST_CORE_PYTHON_FILES.map((name) => [name, readFileSync(join(pythonDir, name), 'utf8')]),
     ),
   );
-}
-
-/** What tells the host core a snapshot built apart from the one these sources make. */
-export function hostCoreFingerprint(sources: string): string {
-  return createHash('sha256').update(sources).digest('hex');
 }

@@ -12,7 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
-import { hostCoreFingerprint, hostCoreSources } from './host-core-files.js';
+import { hostCoreSources } from './host-core-files.js';
+import { hostCoreFingerprint } from './host-core-fingerprint.js';
 import { type LinkPlan, linkPlan } from './pyodide-linking.js';
 import { scriptSource } from './pyodide-script.js';
 

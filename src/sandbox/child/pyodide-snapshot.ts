@@ -5,7 +5,8 @@
 import { constants, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hostCoreFingerprint, hostCoreSources } from './host-core-files.js';
+import { hostCoreSources } from './host-core-files.js';
+import { hostCoreFingerprint } from './host-core-fingerprint.js';
 import { SESSION_CORE } from './pyodide-session-core.js';
 
 const [pyodideDir, outFile, pythonDir] = process.argv.slice(2) as [string, string, string];

@@ -9,7 +9,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
-import { hostCoreFingerprint, hostCoreSources } from './host-core-files.js';
+import { hostCoreSources } from './host-core-files.js';
 import { createLinker, type LinkPlan } from './pyodide-linking.js';
 import { compilePyodideScript, type PyodideScript } from './pyodide-script.js';
 import { SESSION_CORE } from './pyodide-session-core.js';
@@ -354,6 +354,9 @@ async function main(): Promise<void> {
   const create = script?.create;
   const options = {
     indexURL: `${data.pyodideDir}/`,
+    // Model code reading stdin gets end-of-file (as with /dev/null), never the protocol's input;
+    // given here, Pyodide never opens this thread's process.stdin (and Node's stream modules).
+    stdin: () => null,
     stdout: () => {},
     stderr: () => {},
     env: { HOME: '/home/pyodide' },
@@ -383,13 +386,12 @@ async function main(): Promise<void> {
   const wrappers = restoreWrappers();
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
-  // Model code reading stdin gets end-of-file (as with /dev/null), never the protocol's input.
-  pyodide.setStdin({ stdin: () => null });
   pyodide.setInterruptBuffer(data.interrupt);
   const sources = () => data.hostCoreSources ?? hostCoreSources(data.pythonDir);
   pyodide.registerJsModule('_alr_host', {
     call: bridgeCall,
-    fingerprint: data.hostCoreFingerprint ?? hostCoreFingerprint(sources()),
+    // None: this session builds its own core.
+    fingerprint: data.hostCoreFingerprint ?? '',
     // Read only when the snapshot's core does not fit (one JSON string, read once by the host).
     sources,
     python_dir: data.pythonDir,
