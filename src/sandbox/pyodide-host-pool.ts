@@ -7,7 +7,9 @@ import { type IsolationMode, pyodideLaunch } from './isolation.js';
 import { PyodideHostConnection, type PyodideWorker } from './pyodide-host-connection.js';
 import { preparePyodideSnapshot } from './pyodide-snapshot.js';
 
-export const DEFAULT_SESSIONS_PER_HOST = 32;
+// A host costs about 1 s of CPU to start (Node, compiling the module, the code-cache worker) and
+// about 240 MB: 64 concurrent sessions fit one host.
+export const DEFAULT_SESSIONS_PER_HOST = 64;
 
 export class PyodideHostPool {
   private readonly hosts: Array<Promise<PyodideHostConnection>> = [];
