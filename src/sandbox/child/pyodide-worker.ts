@@ -390,7 +390,7 @@ async function main(): Promise<void> {
   const sources = () => data.hostCoreSources ?? hostCoreSources(data.pythonDir);
   pyodide.registerJsModule('_alr_host', {
     call: bridgeCall,
-    // None: this session builds its own core.
+    // Empty: no snapshot core fits, this session builds its own.
     fingerprint: data.hostCoreFingerprint ?? '',
     // Read only when the snapshot's core does not fit (one JSON string, read once by the host).
     sources,
