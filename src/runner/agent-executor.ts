@@ -9,14 +9,19 @@ import { dirname } from 'node:path';
 import { buildResult, buildTrace, loadPromptPack, type PromptPack, runEpisode } from '../agent/index.js';
 import { createModel, type Model } from '../models/index.js';
 import { runtimeBase } from '../runtime/spec.js';
+import type { BackendName } from '../sandbox/index.js';
 import { createEnvironment, loadTask } from '../tasks/index.js';
 import { requestExtraBody } from './config.js';
 import { EndpointOutageWatch } from './endpoint-outage.js';
 import type { AgentExecutor, EpisodeJob, EpisodeOutput, ExecutorFactory } from './episode.js';
 import { modelKindOf } from './run-metadata.js';
 
-/** Interpreter processes kept started ahead of need, per agent. */
-const MAX_WARM_INTERPRETERS = 8;
+/**
+ * Interpreters kept started ahead of need, per agent. A pyodide session in reserve holds about
+ * 50 MB and starts in about 0.1 s: at 64 and 256 concurrent episodes, 2 in reserve gave the
+ * throughput 8 gave, with 340 MB less at 64 (docs/performance.md).
+ */
+const MAX_WARM_INTERPRETERS: Record<BackendName, number> = { cpython: 8, pyodide: 2 };
 
 export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   const { config } = agent;
@@ -51,7 +56,7 @@ export const agentExecutorFactory: ExecutorFactory = async (agent, context) => {
   // After the model: a bad model setting fails before any interpreter is started.
   // Warm processes only hide start-up latency between episodes, so a few suffice at any concurrency;
   // one per concurrent episode would double the interpreter memory of a large run (docs/performance.md).
-  const poolSize = Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS);
+  const poolSize = Math.min(context.concurrency ?? 1, MAX_WARM_INTERPRETERS[agent.backend]);
   const sandbox = context.sandboxes.get(agent.backend, poolSize);
 
   return {
