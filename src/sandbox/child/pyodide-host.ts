@@ -70,10 +70,10 @@ let codeCache: Uint8Array | undefined;
 /** The small modules Pyodide compiles while it starts (pyodide-worker.ts, useSharedWrappers). */
 let wrappers: Array<[string, object]> | undefined;
 const MAX_WRAPPERS = 4096;
-/** How Pyodide was linked in the code-cache worker (pyodide-linking.ts), replayed by later sessions. */
+/** How Pyodide was linked by the host's first session (pyodide-linking.ts), replayed by later sessions. */
 let plan: LinkPlan | undefined;
 
-/** The wrappers the code-cache worker compiled, when they have the one shape expected. */
+/** The wrappers the host's first session compiled, when they have the one shape expected. */
 function wrapperList(value: unknown): Array<[string, object]> | undefined {
   if (!Array.isArray(value) || value.length > MAX_WRAPPERS) return undefined;
   const valid = value.every(
@@ -111,34 +111,24 @@ function startWorker(data: Record<string, unknown>): Worker {
 }
 
 /**
- * Starts Python once in a worker that never receives a request (so never runs model code) and
- * keeps V8's code cache of Pyodide's JavaScript and the wrapper modules that it sends: later
- * workers start from them instead of compiling 1.2 MB of JavaScript each. Any failure only means
- * sessions compile these themselves.
+ * The first session of a host records what later sessions start from: V8's code cache of Pyodide's
+ * JavaScript, the wrapper modules and the link plan. It posts them before it listens for requests,
+ * so before any model code runs in it, and they are taken only as that worker's first message. One
+ * that ends before posting hands the task to the next session. Any failure only means sessions
+ * compile these themselves.
  */
-function makeCodeCache(): void {
-  if (!pyodideScript) return;
-  const worker = startWorker({
-    memoryLimitMb: 1024,
-    interrupt: new Int32Array(new SharedArrayBuffer(4)),
-    control: new Int32Array(new SharedArrayBuffer(8)),
-    mailbox: new Uint8Array(new SharedArrayBuffer(16)),
-    role: 'code-cache',
-  });
-  worker.on('message', (message: unknown) => {
-    void worker.terminate();
-    const m = message as { kind?: unknown; data?: unknown; wrappers?: unknown; linkPlan?: unknown } | null;
-    if (m?.kind !== 'code-cache') return;
-    wrappers = wrapperList(m.wrappers);
-    plan = linkPlan(m.linkPlan);
-    if (m.data instanceof Uint8Array && m.data.length > 0 && m.data.length <= MAX_CODE_CACHE) {
-      // One copy for every worker, as with the snapshot.
-      codeCache = new Uint8Array(new SharedArrayBuffer(m.data.length));
-      codeCache.set(m.data);
-    }
-  });
-  worker.on('error', () => {});
-  worker.unref();
+let recorder: Slot | null = null;
+let recorded = false;
+
+function keepRecording(m: { data?: unknown; wrappers?: unknown; linkPlan?: unknown }): void {
+  recorded = true;
+  wrappers = wrapperList(m.wrappers);
+  plan = linkPlan(m.linkPlan);
+  if (m.data instanceof Uint8Array && m.data.length > 0 && m.data.length <= MAX_CODE_CACHE) {
+    // One copy for every worker, as with the snapshot.
+    codeCache = new Uint8Array(new SharedArrayBuffer(m.data.length));
+    codeCache.set(m.data);
+  }
 }
 
 interface Slot {
@@ -151,6 +141,8 @@ interface Slot {
   stepRunning: boolean;
   /** Raises the interrupt again while the step runs (see interruptStep). */
   reinterrupt?: ReturnType<typeof setInterval>;
+  /** The worker has posted a message. */
+  heard: boolean;
 }
 
 const REINTERRUPT_MS = 200;
@@ -201,6 +193,7 @@ function end(sid: number, kind: 'crash' | 'memory', detail: string): void {
   const slot = slots.get(sid);
   if (!slot || slot.ended) return;
   slot.ended = true;
+  if (slot === recorder) recorder = null;
   clearInterval(slot.reinterrupt);
   slots.delete(sid);
   void slot.worker.terminate();
@@ -215,8 +208,10 @@ function open(sid: number, memoryLimitMb: number): void {
     mailbox: new Uint8Array(new SharedArrayBuffer(MAILBOX_BYTES)),
     ended: false,
     stepRunning: false,
+    heard: false,
     worker: undefined as unknown as Worker,
   };
+  const records = !single && !recorded && recorder === null && pyodideScript !== undefined;
   slot.worker = startWorker({
     memoryLimitMb,
     interrupt: slot.interrupt,
@@ -225,13 +220,26 @@ function open(sid: number, memoryLimitMb: number): void {
     codeCache,
     wrappers,
     linkPlan: plan,
+    role: records ? 'recorder' : 'session',
   });
+  if (records) recorder = slot;
   slots.set(sid, slot);
-  // Everything a worker posts is untrusted (model code runs there): only two shapes pass.
+  // Everything a worker posts is untrusted (model code runs there): only these shapes pass.
   slot.worker.on('message', (message: unknown) => {
     if (slot.ended) return;
-    const m = message as { kind?: unknown; text?: unknown } | null;
-    if (m?.kind === 'raw' && typeof m.text === 'string') {
+    const m = message as {
+      kind?: unknown;
+      text?: unknown;
+      data?: unknown;
+      wrappers?: unknown;
+      linkPlan?: unknown;
+    } | null;
+    const first = !slot.heard;
+    slot.heard = true;
+    if (m?.kind === 'code-cache' && first && slot === recorder) {
+      recorder = null;
+      keepRecording(m);
+    } else if (m?.kind === 'raw' && typeof m.text === 'string') {
       const text = m.text;
       if (text.startsWith('{') && text.length <= MAX_LINE && !text.includes('\n')) {
         // A step's answer ends with its op (the worker's encoder writes it last).
@@ -298,7 +306,4 @@ lines.on('line', (line) => {
 lines.on('close', () => process.exit(0));
 
 if (single) open(1, Number(singleLimit) > 0 ? Number(singleLimit) : 1024);
-else {
-  makeCodeCache();
-  write('0\t!{"event":"host-ready"}');
-}
+else write('0\t!{"event":"host-ready"}');

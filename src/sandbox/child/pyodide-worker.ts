@@ -51,13 +51,14 @@ interface WorkerData {
   hostCoreSources?: string;
   /** hostCoreFingerprint of those sources. */
   hostCoreFingerprint?: string;
-  /** How the code-cache worker's Pyodide was linked (pyodide-linking.ts): replayed here. */
+  /** How the host's first session linked Pyodide (pyodide-linking.ts): replayed here. */
   linkPlan?: LinkPlan;
   /**
-   * 'code-cache': start Python exactly as a session does, then send the code cache of what was
-   * compiled and stop; such a worker never receives a request (so never runs model code).
+   * 'recorder': the host's first session, which also sends the code cache of what was compiled,
+   * the wrapper modules and the link plan, before it listens for requests (so before any model
+   * code runs in it).
    */
-  role?: 'session' | 'code-cache';
+  role?: 'session' | 'recorder';
 }
 
 const data = workerData as WorkerData;
@@ -402,14 +403,14 @@ async function main(): Promise<void> {
   const stepTimers = new StepTimers();
   stepTimers.install();
   const version = pyodide.runPython('import sys; sys.version.split()[0]');
-  if (data.role === 'code-cache') {
+  if (data.role === 'recorder') {
+    // Posted before this worker listens for requests: no model code has run in it yet.
     port?.postMessage({
       kind: 'code-cache',
       data: script ? script.makeCache() : null,
       wrappers,
       linkPlan: linker.recorded(),
     });
-    return;
   }
   // Reported for diagnosis: whether Pyodide's JavaScript started from the host's code cache.
   const codeCache = !script

@@ -15,7 +15,7 @@ const MAX_WRAPPER_BYTES = 512;
  * Until the returned function is called, `new WebAssembly.Module(bytes)` of a small module returns
  * the `shared` module compiled from the same bytes (a compiled module holds no state: each instance
  * has its own). The modules compiled meanwhile are recorded, and the returned function, which puts
- * the constructor back, returns them (the host's code-cache worker passes them on).
+ * the constructor back, returns them (the host's first session passes them on).
  */
 export function useSharedWrappers(
   shared: Array<[string, WasmModule]> | undefined,
