@@ -21,7 +21,9 @@ after(() => {
 });
 
 async function startHost(): Promise<Host> {
-  const snapshot = await preparePyodideSnapshot('none');
+  // The process that makes the snapshot (the first time) does not keep this one running.
+  const keepAlive = setInterval(() => {}, 1000);
+  const snapshot = await preparePyodideSnapshot('none').finally(() => clearInterval(keepAlive));
   const spec = pyodideLaunch({
     isolation: 'none',
     pyodideSessions: 'multi',
