@@ -7,8 +7,8 @@ import { type IsolationMode, pyodideLaunch } from './isolation.js';
 import { PyodideHostConnection, type PyodideWorker } from './pyodide-host-connection.js';
 import { preparePyodideSnapshot } from './pyodide-snapshot.js';
 
-// A host and its first session (which records what the others start from) cost about 1 s of CPU
-// to start, and a host holds about 240 MB: 64 concurrent sessions fit one host.
+// A host with its first three sessions took 1.2-1.7 s of CPU to start (its first session records
+// what the others start from), and a host holds about 240 MB: 64 concurrent sessions fit one host.
 export const DEFAULT_SESSIONS_PER_HOST = 64;
 
 export class PyodideHostPool {

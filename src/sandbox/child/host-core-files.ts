@@ -1,6 +1,6 @@
 // The Python modules of the host core that both backends load (python/host_core.py loads the others
-// by name). Pyodide's memory snapshot holds them compiled and its name depends on their text; the
-// cpython backend compiles them once per harness. It lives beside the pyodide worker, which may read
+// by name). Pyodide's memory snapshot holds the host core built from them and its name depends on
+// their text; the cpython backend compiles them once per harness. It lives beside the pyodide worker, which may read
 // only its own folder.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ export const HOST_CORE_PYTHON_FILES = [
   'semantics.py',
 ];
 
-/** Those files' texts by name, as JSON (a pyodide host reads them once for all its workers). */
+/** Those files' texts by name, as JSON. */
 export function hostCoreSources(pythonDir: string): string {
   return JSON.stringify(
     Object.fromEntries(

@@ -49,12 +49,10 @@ if (snapshotFile) {
   }
 }
 
-/** The host core's texts, read once (a worker reads them itself when this fails). */
-let sources: string | undefined;
+/** Which host core sources the sessions have: they use the snapshot's core only when it matches. */
 let fingerprint: string | undefined;
 try {
-  sources = hostCoreSources(pythonDir);
-  fingerprint = hostCoreFingerprint(sources);
+  fingerprint = hostCoreFingerprint(hostCoreSources(pythonDir));
 } catch {}
 
 // Pyodide's JavaScript side as a script, made once: every worker compiles this same text (see
@@ -97,7 +95,6 @@ function startWorker(data: Record<string, unknown>): Worker {
       snapshot,
       snapshotError,
       pyodideScript,
-      hostCoreSources: sources,
       hostCoreFingerprint: fingerprint,
       ...data,
     },

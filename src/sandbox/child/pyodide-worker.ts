@@ -47,9 +47,7 @@ interface WorkerData {
   codeCache?: Uint8Array;
   /** The small modules Pyodide compiles while it starts, compiled once in this host (see useSharedWrappers). */
   wrappers?: Array<[string, WasmModule]>;
-  /** hostCoreSources(pythonDir), read once by the host. */
-  hostCoreSources?: string;
-  /** hostCoreFingerprint of those sources. */
+  /** hostCoreFingerprint of the host core's sources in pythonDir. */
   hostCoreFingerprint?: string;
   /** How the host's first session linked Pyodide (pyodide-linking.ts): replayed here. */
   linkPlan?: LinkPlan;
@@ -388,13 +386,12 @@ async function main(): Promise<void> {
   pyodide.setStdout(discard);
   pyodide.setStderr(discard);
   pyodide.setInterruptBuffer(data.interrupt);
-  const sources = () => data.hostCoreSources ?? hostCoreSources(data.pythonDir);
   pyodide.registerJsModule('_alr_host', {
     call: bridgeCall,
     // Empty: no snapshot core fits, this session builds its own.
     fingerprint: data.hostCoreFingerprint ?? '',
-    // Read only when the snapshot's core does not fit (one JSON string, read once by the host).
-    sources,
+    // Read only when the snapshot's core does not fit.
+    sources: () => hostCoreSources(data.pythonDir),
     python_dir: data.pythonDir,
   });
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
