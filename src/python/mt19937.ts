@@ -6,7 +6,9 @@ const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 
 export class MersenneTwister {
-  private readonly mt = new Uint32Array(N);
+  // Held as signed words: V8 keeps int32 arithmetic in registers, while uint32 values above 2^31
+  // become doubles. Every operation below is bitwise, so the words are the same bits either way.
+  private readonly mt = new Int32Array(N);
   private index = N + 1;
 
   /** Seeds like CPython's `random.seed(int)`: any integer, sign ignored, arbitrarily large. */
@@ -30,10 +32,10 @@ export class MersenneTwister {
 
   private initGenrand(s: number): void {
     const mt = this.mt;
-    mt[0] = s >>> 0;
+    mt[0] = s;
     for (let i = 1; i < N; i++) {
       const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+      mt[i] = Math.imul(1812433253, prev) + i;
     }
     this.index = N;
   }
@@ -45,7 +47,7 @@ export class MersenneTwister {
     let j = 0;
     for (let k = Math.max(N, key.length); k > 0; k--) {
       const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1664525)) + key[j] + j) >>> 0;
+      mt[i] = (mt[i] ^ Math.imul(prev, 1664525)) + key[j] + j;
       i++;
       j++;
       if (i >= N) {
@@ -56,7 +58,7 @@ export class MersenneTwister {
     }
     for (let k = N - 1; k > 0; k--) {
       const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = ((mt[i] ^ Math.imul(prev, 1566083941)) - i) >>> 0;
+      mt[i] = (mt[i] ^ Math.imul(prev, 1566083941)) - i;
       i++;
       if (i >= N) {
         mt[0] = mt[N - 1];
@@ -71,14 +73,14 @@ export class MersenneTwister {
     let kk = 0;
     for (; kk < N - M; kk++) {
       const y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-      mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[kk] = mt[kk + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     for (; kk < N - 1; kk++) {
       const y = (mt[kk] & UPPER_MASK) | (mt[kk + 1] & LOWER_MASK);
-      mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[kk] = mt[kk + (M - N)] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     const y = (mt[N - 1] & UPPER_MASK) | (mt[0] & LOWER_MASK);
-    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.index = 0;
   }
 

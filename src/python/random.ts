@@ -47,6 +47,21 @@ export class PyRandom {
     return Number(r);
   }
 
+  /**
+   * Fills `out` with `randbelow(n)` draws, in order: the same values and the same generator state
+   * afterwards as that many calls. One tight loop, which V8 optimizes early in a short command.
+   */
+  fillRandbelow(out: Int32Array, n: number): void {
+    if (!Number.isInteger(n) || n <= 0 || n > 2 ** 31 - 1)
+      throw new RangeError(`fillRandbelow needs an integer in [1, 2^31), got ${n}`);
+    const shift = 32 - bitLength(n);
+    const mt = this.mt;
+    for (let i = 0; i < out.length; ) {
+      const r = mt.nextUint32() >>> shift;
+      if (r < n) out[i++] = r;
+    }
+  }
+
   randrange(start: number, stop?: number, step = 1): number {
     if (stop === undefined) {
       if (start > 0) return this.randbelow(start);

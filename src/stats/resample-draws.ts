@@ -21,9 +21,8 @@ export function resampleDraws(n: number, resamples: number, seed: number): Int32
     kept.set(key, found);
     return found;
   }
-  const rng = new PyRandom(seed);
   const draws = new Int32Array(n * resamples);
-  for (let i = 0; i < draws.length; i++) draws[i] = rng.randrange(n);
+  new PyRandom(seed).fillRandbelow(draws, n);
   if (draws.length <= MAX_KEPT_INDICES) {
     kept.set(key, draws);
     if (kept.size > KEEP) kept.delete(kept.keys().next().value as string);

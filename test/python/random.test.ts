@@ -76,3 +76,16 @@ test('errors match Python for empty ranges and oversized samples', () => {
   assert.throws(() => rng.randrange(5, 5), /empty range/);
   assert.throws(() => new PyRandom(1.5), /integer/);
 });
+
+test('fillRandbelow makes the draws and leaves the state that as many randbelow calls do', () => {
+  for (const n of [1, 2, 7, 100, 1000, 2 ** 31 - 1]) {
+    const one = new PyRandom(20261206 + n);
+    const bulk = new PyRandom(20261206 + n);
+    const expected = Int32Array.from({ length: 1500 }, () => one.randbelow(n));
+    const out = new Int32Array(1500);
+    bulk.fillRandbelow(out, n);
+    assert.deepEqual(out, expected, `n = ${n}`);
+    assert.equal(bulk.random(), one.random(), `state after n = ${n}`);
+  }
+  assert.throws(() => new PyRandom(0).fillRandbelow(new Int32Array(1), 0), /fillRandbelow/);
+});
