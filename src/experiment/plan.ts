@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import YAML from 'yaml';
-import { z } from 'zod';
 import { parseWith } from '../formats/json-file.js';
 import { runtimeModeSchema } from '../formats/runtime-mode.js';
 import { FAMILY_NAMES, GLOBALS_MESSAGE_MODES, llmConfigSchema } from '../runner/config.js';
 import { normalizeRuntime, parseRuntimeSpec, runtimeSlug } from '../runtime/spec.js';
 import { InputError } from '../util/errors.js';
+import { z } from '../util/zod.js';
 
 const name = z
   .string()

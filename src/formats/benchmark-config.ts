@@ -6,12 +6,12 @@
 // only where they are set.
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
-import { z } from 'zod';
 import { pyFloat } from '../python/json.js';
 import { pyYamlDump } from '../python/pyyaml-dump.js';
 import { normalizeRuntime, parseRuntimeSpec, runtimeBase } from '../runtime/spec.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
+import { z } from '../util/zod.js';
 import { parseWith } from './json-file.js';
 
 export const FAMILY_NAMES = ['knapsack', 'navigation', 'rule_diagnosis'] as const;

@@ -1,6 +1,6 @@
 // `<out>/<stage>/conditions.json` (ours, `alr experiment`): one row per condition of a run stage,
 // the numbers of the terminal table. Tagged `alr.conditions.v1`; a mean with no data is null.
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 import { checkVersion, parseWith, readJsonFile, writeJsonFile } from './json-file.js';
 
 export const CONDITION_TABLE_VERSION = 'alr.conditions.v1';

@@ -3,9 +3,9 @@
 // which export options made it. Each line is tagged `alr.provenance.v1`; lines written before the
 // tag existed carry none and still read. Read back by the token-matched export.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
+import { z } from '../util/zod.js';
 import { checkVersion, parseJsonText, parseWith } from './json-file.js';
 import { recordedRuntimeSchema } from './runtime-mode.js';
 

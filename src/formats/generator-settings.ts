@@ -2,8 +2,9 @@
 // §1.7), accepted unchanged from its JSON config files (a reference format: no version tag). Unknown
 // keys are dropped (pydantic ignores them), missing ones take the reference's defaults, and wrong
 // types are rejected with the field path. Written back inside the task set's manifest.
-import { z } from 'zod';
+
 import { pyFloat } from '../python/json.js';
+import { z } from '../util/zod.js';
 import { parseWith, readJsonFile } from './json-file.js';
 
 const int = z.number().int();

@@ -1,9 +1,9 @@
 // Reading and writing the JSON files of our formats: one place that turns unreadable text, a schema
 // mismatch or an unknown version tag into an error naming the file and the field.
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError, validationError } from '../util/errors.js';
+import type { z } from '../util/zod.js';
 
 /** Validates an already parsed value; a failure names the file and the first bad field. */
 export function parseWith<T>(

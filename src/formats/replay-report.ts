@@ -1,7 +1,7 @@
 // `replay_<runtime>.json` (ours, `alr replay`): what each recorded episode's code does when it is
 // re-executed under another runtime — divergences, NameErrors, the score it would reach. Tagged
 // `alr.replay.v1`; read by the report next to the run it replays.
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 import { checkVersion, parseJsonText, parseWith, readJsonFile, writeJsonFile } from './json-file.js';
 
 export const REPLAY_REPORT_VERSION = 'alr.replay.v1';

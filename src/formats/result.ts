@@ -1,7 +1,7 @@
 // The episode result file (`<family>-<task_id>.json`): the reference's keys plus our `alr` block.
 // Written by the runner (reference byte layout); read here, loosely, so that reference files, older
 // runs and newer optional fields all pass.
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 import { parseWith, readJsonFile } from './json-file.js';
 import { recordedRuntimeSchema } from './runtime-mode.js';
 import { tokenUsageSchema } from './token-usage.js';

@@ -1,7 +1,7 @@
 // `run.json`: what a run folder is (task set, agents and what played each: model, runtime, backend).
 // Written at every start of `alr run`; read by the report for labels and by a re-run to keep the
 // folder's identity.
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 import { checkVersion, parseJsonText, parseWith, readJsonFile, writeJsonFile } from './json-file.js';
 import { recordedRuntimeSchema, runtimeModeSchema } from './runtime-mode.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 
 /** The two runtimes an agent plays under: names survive between steps, or every step starts afresh. */
 export const RUNTIME_MODES = ['persistent', 'stateless'] as const;

@@ -2,7 +2,7 @@
 // submitted, oldest first, so that a second invocation waits for a job still in Slurm instead of
 // submitting it again. Tagged `alr.slurm-jobs.v1`; a file from before the tag (a bare list) reads.
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 import { checkVersion, parseWith, readJsonFile, writeJsonFile } from './json-file.js';
 
 export const SLURM_JOBS_VERSION = 'alr.slurm-jobs.v1';

@@ -1,6 +1,6 @@
 // `summary_<agent>-<family>.json`: the reference's per agent × family summary (written by the
 // runner in the reference's byte layout). Read loosely: only the fields the report shows are checked.
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 import { readJsonFile } from './json-file.js';
 
 const statBlockSchema = z.looseObject({

@@ -3,12 +3,13 @@
 // of ours; its own `schema_version` is kept as written. Unknown extra fields are kept, so a file
 // written by a newer generator still loads; the released-dataset variant of knapsack tasks is
 // mapped onto the reference layout on reading.
-import { z } from 'zod';
+
 import { pyJsonDumps } from '../python/json.js';
 import { solveKnapsack } from '../tasks/knapsack/solver.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/errors.js';
 import { isRecord } from '../util/is-record.js';
+import { z } from '../util/zod.js';
 import { parseWith, readJsonFile } from './json-file.js';
 
 export const TASK_SCHEMA_VERSION = 'pythonformer.task.v1';

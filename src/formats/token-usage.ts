@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 
 /** Token counts as the OpenAI API reports them; any may be missing in recorded files. */
 export const tokenUsageSchema = z.looseObject({

@@ -2,7 +2,7 @@
 // `alr` block tagged `alr.trace.v1`. Loose on purpose: reference traces, released datasets and newer
 // optional fields (per-turn reasoning, new stop reasons, runtime notes) all pass; only what readers
 // use is checked, and a version tag this alr does not know is refused.
-import { z } from 'zod';
+import { z } from '../util/zod.js';
 import { checkVersion, parseJsonText, parseWith, readJsonFile } from './json-file.js';
 import { recordedRuntimeSchema } from './runtime-mode.js';
 import { tokenUsageSchema } from './token-usage.js';

@@ -1,8 +1,9 @@
 // One line of an exported training file (`alr export`): `{"messages": [...]}` or ShareGPT
 // `{"conversations": [...]}`, as fine-tuning tools read them. No version tag: the reference-compatible
 // export writes the reference's lines byte for byte, and the default export the same two shapes.
-import { z } from 'zod';
+
 import { InputError } from '../util/errors.js';
+import { z } from '../util/zod.js';
 import { parseJsonText, parseWith } from './json-file.js';
 import type { TraceMessage } from './trace.js';
 

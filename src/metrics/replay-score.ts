@@ -2,8 +2,8 @@
 // traces only): the successful take_item calls of the tool log, applied to the task file.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { ToolCallRecord } from '../sandbox/interpreter.js';
+import { z } from '../util/zod.js';
 import { readJsonFile } from './files.js';
 
 const knapsackTask = z.looseObject({

@@ -4,8 +4,8 @@
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import { Template } from '@huggingface/jinja';
-import { z } from 'zod';
 import { readJsonFile } from '../formats/json-file.js';
+import { z } from '../util/zod.js';
 import type { ChatMessage } from './model.js';
 
 /** The parts of the library's tokenizer used here (its settings as tokenizer.json gives them). */

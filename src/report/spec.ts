@@ -1,8 +1,8 @@
 // The optional report spec: which folder is which table cell, in the spirit of main_table.py's spec
 // (`cells` with difficulty/train/runtime/path; `caption`, `label`, `score_scale`, `solved_format`).
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { z } from 'zod';
 import { readJsonFile } from '../metrics/files.js';
+import { z } from '../util/zod.js';
 
 const cellSchema = z.looseObject({
   difficulty: z.string(),

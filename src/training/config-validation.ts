@@ -3,9 +3,9 @@
 // example fits the sequence length once rendered with the Qwen3 chat template.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { parseExampleLine } from '../formats/training-example.js';
 import { formatFieldPath } from '../util/errors.js';
+import { z } from '../util/zod.js';
 import { exampleTokens } from './token-truncation.js';
 
 const chatDataset = z

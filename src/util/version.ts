@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { readJsonFile } from '../formats/json-file.js';
+import { z } from './zod.js';
 
 /** The version in package.json (read at run time so that it never drifts from the package). */
 export function packageVersion(): string {

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { z } from 'zod';
 import type { TaskFamily } from '../../tasks/environment.js';
 import { InputError, validationError } from '../../util/errors.js';
+import { z } from '../../util/zod.js';
 
 /** Names the fields a strict object knows when it meets one it does not (a typo, most often). */
 function unknownFieldsMessage(known: readonly string[]) {
