@@ -48,7 +48,12 @@ export class ToolRuntimeError extends Error {
     message: string,
     readonly pythonType: 'ValueError' | 'RuntimeError' | 'PermissionError' = 'RuntimeError',
   ) {
+    // An expected outcome that the model sees, never a bug, so no stack is captured: a benchmark
+    // run throws thousands of these, and the stack was the most expensive part of a tool call.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
     this.name = 'ToolRuntimeError';
   }
 }

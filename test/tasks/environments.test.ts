@@ -238,3 +238,13 @@ test('DEFAULT_TOOL_DOCS holds the docs of every tool of every family', () => {
     }
   }
 });
+
+test('a ToolRuntimeError carries its message but no stack frames, and leaves the stack limit as it was', () => {
+  const before = Error.stackTraceLimit;
+  const err = new ToolRuntimeError('Item already taken: a', 'ValueError');
+  assert.equal(Error.stackTraceLimit, before);
+  assert.equal(err.message, 'Item already taken: a');
+  assert.equal(err.pythonType, 'ValueError');
+  assert.equal(String(err.stack).split('\n').length, 1, String(err.stack));
+  assert.ok(String(new Error('x').stack).split('\n').length > 1);
+});
