@@ -8,8 +8,9 @@ import { PyodideHostConnection, type PyodideWorker } from './pyodide-host-connec
 import { preparePyodideSnapshot } from './pyodide-snapshot.js';
 
 // A host with its first three sessions took 1.2-1.7 s of CPU to start (its first session records
-// what the others start from), and a host holds about 240 MB: 64 concurrent sessions fit one host.
-export const DEFAULT_SESSIONS_PER_HOST = 64;
+// what the others start from), and a host holds about 240 MB: 64 concurrent episodes and the
+// sessions `alr run` keeps in reserve fit one host.
+export const DEFAULT_SESSIONS_PER_HOST = 80;
 
 export class PyodideHostPool {
   private readonly hosts: Array<Promise<PyodideHostConnection>> = [];
