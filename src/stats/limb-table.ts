@@ -16,7 +16,12 @@ export class LimbTable {
     /** Every value equals its integer times 2^scale. */
     readonly scale: number,
     readonly size: number,
-  ) {}
+  ) {
+    this.scratch = new Float64Array(width + 2);
+  }
+
+  /** Base-2^24 digits of a total's magnitude, least significant first (`divide`'s work space). */
+  private readonly scratch: Float64Array;
 
   /** A table of the values themselves. */
   static fromValues(xs: readonly number[]): LimbTable {
@@ -86,7 +91,8 @@ export class LimbTable {
   /**
    * `roundRational(total(acc), count, scale)`: the sum divided by `count`, rounded once. When the
    * sum's integer fits in 53 bits (counts, token totals, most small decimals) it is exact as a double
-   * and IEEE division rounds it correctly, so no bigint is built; otherwise the exact route.
+   * and IEEE division rounds it correctly; otherwise a long division in doubles (`divide`), and only
+   * outside the range that one covers, bigints.
    */
   mean(acc: Float64Array, count: number): number {
     let total = 0;
@@ -104,7 +110,66 @@ export class LimbTable {
       // Scaling by 2^scale is exact unless the result leaves the normal range.
       if (Number.isFinite(value) && Math.abs(value) >= 2 ** -1022) return value;
     }
-    return roundRational(this.total(acc), BigInt(count), this.scale);
+    return this.divide(acc, count) ?? roundRational(this.total(acc), BigInt(count), this.scale);
+  }
+
+  /**
+   * The exact mean by schoolbook division of the sum's base-2^24 digits by `count`, every partial
+   * remainder an exact integer below 2^48. Four quotient digits from the first non-zero one hold at
+   * least 73 bits; a sticky bit for whatever the division left stands in for the rest, so the one
+   * rounding of `hi + lo` is the correct rounding of the whole quotient. Null when `count` exceeds
+   * 2^24 or the result is not a normal double (the bigint route handles those).
+   */
+  private divide(acc: Float64Array, count: number): number | null {
+    if (count < 1 || count > LIMB_BASE || !Number.isInteger(count)) return null;
+    const digits = this.scratch;
+    const width = this.width;
+    // Carry acc (signed columns, |column| < 2^48) into digits in [0, 2^24); a negative final carry
+    // means a negative total, done again on the negated columns.
+    let sign = 1;
+    for (let pass = 0; pass < 2; pass++) {
+      let carry = 0;
+      for (let j = 0; j < width; j++) {
+        const v = sign * acc[j] + carry;
+        const high = Math.floor(v / LIMB_BASE);
+        digits[j] = v - high * LIMB_BASE;
+        carry = high;
+      }
+      if (carry >= 0) {
+        // |carry| < 2^25: at most two more digits.
+        digits[width] = carry % LIMB_BASE;
+        digits[width + 1] = Math.floor(carry / LIMB_BASE);
+        break;
+      }
+      sign = -1;
+    }
+    let top = width + 1;
+    while (top >= 0 && digits[top] === 0) top--;
+    if (top < 0) return 0;
+    // Quotient digits at positions top, top-1, …, continuing below 0 on zero digits.
+    const quotient = [0, 0, 0, 0];
+    let found = 0;
+    let remainder = 0;
+    let position = top;
+    for (; found < 4; position--) {
+      const x = remainder * LIMB_BASE + (position >= 0 ? digits[position] : 0);
+      // x < 2^48 and count <= 2^24: the rounded division is never a whole number above the
+      // true quotient, so its floor is the integer quotient.
+      const q = Math.floor(x / count);
+      remainder = x - q * count;
+      if (found > 0 || q !== 0) quotient[found++] = q;
+    }
+    // position + 1 is the place of the last quotient digit; anything below it makes the sticky bit.
+    let sticky = remainder !== 0;
+    for (let j = position; j >= 0 && !sticky; j--) sticky = digits[j] !== 0;
+    const hi = (quotient[0] * LIMB_BASE + quotient[1]) * LIMB_BASE * LIMB_BASE;
+    let lo = quotient[2] * LIMB_BASE + quotient[3];
+    if (sticky && lo % 2 === 0) lo += 1;
+    const exponent = this.scale + LIMB_BITS * (position + 1);
+    if (exponent < -1074 || exponent > 1023) return null;
+    const value = (hi + lo) * powerOfTwo(exponent);
+    if (!Number.isFinite(value) || value < 2 ** -1022) return null;
+    return sign * value;
   }
 
   /** The exact integer held by an accumulator (the sum is that integer times 2^scale). */
