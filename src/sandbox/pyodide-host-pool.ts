@@ -85,11 +85,20 @@ export class PyodideHostPool {
   async start(memoryLimitMb: number): Promise<PyodideWorker> {
     if (this.stopped) throw new Error('the sandbox was shut down');
     const { pending } = await this.pick();
+    let reserved = true;
+    const release = () => {
+      if (reserved) this.opening.set(pending, (this.opening.get(pending) ?? 1) - 1);
+      reserved = false;
+    };
     try {
       const host = await pending;
-      return await host.open(memoryLimitMb);
+      const opened = host.open(memoryLimitMb);
+      // The host counts the session from here on (its `sessions` include those being opened):
+      // kept in `opening` too, a burst of starts counted double and started hosts it did not need.
+      release();
+      return await opened;
     } finally {
-      this.opening.set(pending, (this.opening.get(pending) ?? 1) - 1);
+      release();
     }
   }
 
