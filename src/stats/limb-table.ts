@@ -124,19 +124,20 @@ export class LimbTable {
     if (count < 1 || count > LIMB_BASE || !Number.isInteger(count)) return null;
     const digits = this.scratch;
     const width = this.width;
-    // Carry acc (signed columns, |column| < 2^48) into digits in [0, 2^24); a negative final carry
-    // means a negative total, done again on the negated columns.
+    // Carry acc (signed integer columns) into digits in [0, 2^24); a negative final carry means a
+    // negative total, done again on the negated columns. Exact while |column| < 2^52.
     let sign = 1;
     for (let pass = 0; pass < 2; pass++) {
       let carry = 0;
       for (let j = 0; j < width; j++) {
         const v = sign * acc[j] + carry;
+        if (!(Math.abs(v) < 2 ** 52)) return null;
         const high = Math.floor(v / LIMB_BASE);
         digits[j] = v - high * LIMB_BASE;
         carry = high;
       }
       if (carry >= 0) {
-        // |carry| < 2^25: at most two more digits.
+        // carry < 2^29: at most two more digits.
         digits[width] = carry % LIMB_BASE;
         digits[width + 1] = Math.floor(carry / LIMB_BASE);
         break;
