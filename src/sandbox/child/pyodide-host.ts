@@ -9,6 +9,7 @@
 // ends it) and every output line starts with the session id and a tab; what follows is the
 // worker's message, or '!' and an event of this host ('idle', 'exit'). 'single': one session that
 // starts at once and the unprefixed protocol of a one-interpreter process (the code analyzer).
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
@@ -96,6 +97,7 @@ function startWorker(data: Record<string, unknown>): Worker {
       snapshotError,
       pyodideScript,
       hostCoreFingerprint: fingerprint,
+      randomSeed: randomBytes(32).toString('hex'),
       ...data,
     },
     env: {},

@@ -49,6 +49,12 @@ interface WorkerData {
   wrappers?: Array<[string, WasmModule]>;
   /** hostCoreFingerprint of the host core's sources in pythonDir. */
   hostCoreFingerprint?: string;
+  /**
+   * 256 bits from the host's entropy, in hex, that seed this session's `random`. Seeding from
+   * Python's own entropy would load node:crypto in this thread (Emscripten's random source), about
+   * 3 ms of every session's start.
+   */
+  randomSeed?: string;
   /** How the host's first session linked Pyodide (pyodide-linking.ts): replayed here. */
   linkPlan?: LinkPlan;
   /**
@@ -321,10 +327,10 @@ ${SESSION_CORE.replace(/^(?=.)/gm, '    ')}
     _session = _alr_session_core(_alr_host.sources(), _alr_host.python_dir, _alr_host.fingerprint)
     del _alr_session_core
 _session["bridge"].append(_alr_host.call)
-# The snapshot imported random with one seed: seeded again here from the system's entropy, as a
-# fresh CPython process seeds it, so that sessions do not all draw the same numbers.
+# The snapshot imported random with one seed: seeded again here from the host's entropy, so that
+# sessions do not all draw the same numbers (a fresh CPython process seeds it from the system's).
 import random as _random
-_random.seed()
+_random.seed(int(_alr_host.random_seed, 16) if _alr_host.random_seed else None)
 _alr_dispatch = _session["dispatch"]
 del _alr_host, _session, _random
 _alr_dispatch
@@ -393,6 +399,7 @@ async function main(): Promise<void> {
     // Read only when the snapshot's core does not fit.
     sources: () => hostCoreSources(data.pythonDir),
     python_dir: data.pythonDir,
+    random_seed: data.randomSeed ?? '',
   });
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
   pyodide.unregisterJsModule('_alr_host');
