@@ -14,8 +14,8 @@ import { preparePyodideSnapshot } from './pyodide-snapshot.js';
 export const DEFAULT_SESSIONS_PER_HOST = 80;
 
 // A session's start is a burst of about 0.2 s of CPU. With 256 episodes on 2 cores, starting them
-// all together slowed the steps already running past their 30 s limit; one start per core at a
-// time lets those steps keep their share, and the starts take as long in all.
+// all together slowed the steps already running past their 30 s limit; with one start per core at
+// a time none did (docs/performance.md, "Pyodide under overload").
 const STARTS_AT_ONCE = Math.max(2, availableParallelism());
 
 export class PyodideHostPool {
@@ -116,21 +116,16 @@ export class PyodideHostPool {
   private async startNow(memoryLimitMb: number): Promise<PyodideWorker> {
     if (this.stopped) throw new Error('the sandbox was shut down');
     const { pending } = await this.pick();
-    let reserved = true;
-    const release = () => {
-      if (reserved) this.opening.set(pending, (this.opening.get(pending) ?? 1) - 1);
-      reserved = false;
-    };
+    let host: PyodideHostConnection;
     try {
-      const host = await pending;
-      const opened = host.open(memoryLimitMb);
-      // The host counts the session from here on (its `sessions` include those being opened):
-      // kept in `opening` too, a burst of starts counted double and started hosts it did not need.
-      release();
-      return await opened;
+      host = await pending;
     } finally {
-      release();
+      this.opening.set(pending, (this.opening.get(pending) ?? 1) - 1);
     }
+    // No await since the reservation ended: `open` registers the session with the host at once, and
+    // the host counts it from then on (kept in `opening` until Python was ready, a burst of starts
+    // counted double and started hosts it did not need).
+    return host.open(memoryLimitMb);
   }
 
   async shutdown(): Promise<void> {

@@ -36,7 +36,7 @@ export interface SandboxOptions {
   recycle?: 'process' | 'namespace';
   /** pyodide: start interpreters from a memory snapshot made once per harness (default true). */
   snapshot?: boolean;
-  /** pyodide: sessions per host process (default 64); more sessions start another host. */
+  /** pyodide: sessions per host process (DEFAULT_SESSIONS_PER_HOST); more start another host. */
   sessionsPerHost?: number;
   /**
    * pyodide: a stateless session runs each step in a fresh Pyodide instance (prepared while the

@@ -118,7 +118,7 @@ export class LimbTable {
    * remainder an exact integer below 2^48. Four quotient digits from the first non-zero one hold at
    * least 73 bits; a sticky bit for whatever the division left stands in for the rest, so the one
    * rounding of `hi + lo` is the correct rounding of the whole quotient. Null when `count` exceeds
-   * 2^24 or the result is not a normal double (the bigint route handles those).
+   * 2^24, a column reaches 2^52 or the result is not a normal double (the bigint route handles those).
    */
   private divide(acc: Float64Array, count: number): number | null {
     if (count < 1 || count > LIMB_BASE || !Number.isInteger(count)) return null;

@@ -140,8 +140,6 @@ interface Slot {
   stepRunning: boolean;
   /** Raises the interrupt again while the step runs (see interruptStep). */
   reinterrupt?: ReturnType<typeof setInterval>;
-  /** The worker has posted a message. */
-  heard: boolean;
 }
 
 const REINTERRUPT_MS = 200;
@@ -207,7 +205,6 @@ function open(sid: number, memoryLimitMb: number): void {
     mailbox: new Uint8Array(new SharedArrayBuffer(MAILBOX_BYTES)),
     ended: false,
     stepRunning: false,
-    heard: false,
     worker: undefined as unknown as Worker,
   };
   const records = !single && !recorded && recorder === null && pyodideScript !== undefined;
@@ -233,12 +230,12 @@ function open(sid: number, memoryLimitMb: number): void {
       wrappers?: unknown;
       linkPlan?: unknown;
     } | null;
-    const first = !slot.heard;
-    slot.heard = true;
-    if (m?.kind === 'code-cache' && first && slot === recorder) {
-      recorder = null;
-      keepRecording(m);
-    } else if (m?.kind === 'raw' && typeof m.text === 'string') {
+    // The recording is taken only as the recorder's first message; any other first message ends
+    // its turn, and the next session records.
+    const recording = slot === recorder && m?.kind === 'code-cache';
+    if (slot === recorder) recorder = null;
+    if (recording) keepRecording(m);
+    else if (m?.kind === 'raw' && typeof m.text === 'string') {
       const text = m.text;
       if (text.startsWith('{') && text.length <= MAX_LINE && !text.includes('\n')) {
         // A step's answer ends with its op (the worker's encoder writes it last).

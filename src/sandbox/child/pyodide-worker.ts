@@ -54,7 +54,7 @@ interface WorkerData {
    * Python's own entropy would load node:crypto in this thread (Emscripten's random source), about
    * 3 ms of every session's start.
    */
-  randomSeed?: string;
+  randomSeed: string;
   /** How the host's first session linked Pyodide (pyodide-linking.ts): replayed here. */
   linkPlan?: LinkPlan;
   /**
@@ -330,7 +330,7 @@ _session["bridge"].append(_alr_host.call)
 # The snapshot imported random with one seed: seeded again here from the host's entropy, so that
 # sessions do not all draw the same numbers (a fresh CPython process seeds it from the system's).
 import random as _random
-_random.seed(int(_alr_host.random_seed, 16) if _alr_host.random_seed else None)
+_random.seed(int(_alr_host.random_seed, 16))
 _alr_dispatch = _session["dispatch"]
 del _alr_host, _session, _random
 _alr_dispatch
@@ -399,7 +399,7 @@ async function main(): Promise<void> {
     // Read only when the snapshot's core does not fit.
     sources: () => hostCoreSources(data.pythonDir),
     python_dir: data.pythonDir,
-    random_seed: data.randomSeed ?? '',
+    random_seed: data.randomSeed,
   });
   const dispatch = pyodide.runPython(BOOTSTRAP, { filename: '/alr/bootstrap.py' });
   pyodide.unregisterJsModule('_alr_host');
