@@ -119,7 +119,7 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
     dir('child/pyodide-host.js'),
     dir('pyodide'),
     dir('python'),
-    dir('child/pyodide-worker.js'),
+    dir('child/pyodide-worker.cjs'),
     sessions,
     snapshotPath,
     String(options.memoryLimitMb),

@@ -52,7 +52,10 @@ async function startHost(): Promise<Host> {
   return host;
 }
 
-async function open(host: Host, sid: number): Promise<{ codeCache: string; linking: string }> {
+async function open(
+  host: Host,
+  sid: number,
+): Promise<{ codeCache: string; linking: string; loader: string }> {
   host.send({ sid, op: 'open', memoryLimitMb: 1024 });
   return JSON.parse(await host.next(sid, (body) => body.startsWith('{"op":"ready"')));
 }
@@ -71,6 +74,8 @@ test('the first session records, the next ones start from its recording, and all
   assert.deepEqual([first.codeCache, first.linking], ['none', 'loader']);
   const second = await open(host, 2);
   assert.deepEqual([second.codeCache, second.linking], ['used', 'replayed']);
+  // Pyodide's loader, too, runs as a script in every session.
+  assert.deepEqual([first.loader, second.loader], ['script', 'script']);
   await runs(host, 1);
   await runs(host, 2);
 });

@@ -16,7 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { hostCoreSources } from './host-core-files.js';
 import { hostCoreFingerprint } from './host-core-fingerprint.js';
 import { type LinkPlan, linkPlan } from './pyodide-linking.js';
-import { scriptSource } from './pyodide-script.js';
+import { loaderScriptSource, scriptSource } from './pyodide-script.js';
 
 const [pyodideDir, pythonDir, workerFile, mode, snapshotFile, singleLimit] = process.argv.slice(
   2,
@@ -63,6 +63,12 @@ try {
   pyodideScript = scriptSource(readFileSync(`${pyodideDir}/pyodide.asm.mjs`, 'utf8')) ?? undefined;
 } catch {}
 
+/** Pyodide's loader as a script (pyodide-script.ts): a worker then never starts Node's ES module loader. */
+let loaderScript: string | undefined;
+try {
+  loaderScript = loaderScriptSource(readFileSync(`${pyodideDir}/pyodide.mjs`, 'utf8')) ?? undefined;
+} catch {}
+
 /** Largest code cache accepted from the worker that makes it (about 1.3 MB today). */
 const MAX_CODE_CACHE = 32 * 1024 * 1024;
 let codeCache: Uint8Array | undefined;
@@ -96,6 +102,7 @@ function startWorker(data: Record<string, unknown>): Worker {
       snapshot,
       snapshotError,
       pyodideScript,
+      loaderScript,
       hostCoreFingerprint: fingerprint,
       randomSeed: randomBytes(32).toString('hex'),
       ...data,

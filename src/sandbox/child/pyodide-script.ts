@@ -5,6 +5,7 @@
 // workers. V8 checks that a cache fits the source's length, its own version and flags, and
 // compiles from source when it does not. This file imports only Node built-ins: it runs inside
 // the sandbox.
+import { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { patchLoaderLinking } from './pyodide-linking.js';
 
@@ -37,6 +38,61 @@ export function scriptSource(moduleSource: string): string | null {
     .replaceAll('import.meta.url', '__alrModuleUrl')
     .replace(/(?<![\w$.])import\(/g, '__alrImport(');
   return `(function (__alrModuleUrl, __alrImport) {${rewritten}\nreturn _createPyodideModule;\n})`;
+}
+
+/** The loader's one export statement at its end, e.g. `export{dt as loadPyodide,U as version};`. */
+const LOADER_EXPORTS = /export\s*\{([^{}]*)\}\s*;?\s*(\/\/# sourceMappingURL=\S*\s*)?$/;
+
+/**
+ * pyodide.mjs (Pyodide's loader, 18 kB) as a function of its dynamic import that returns
+ * loadPyodide, or null when the file is not of the one shape this rewriting was checked against.
+ * Loaded this way, a worker never starts Node's ES module loader (about 15 ms of every session).
+ */
+export function loaderScriptSource(moduleSource: string): string | null {
+  const exports = LOADER_EXPORTS.exec(moduleSource);
+  if (!exports) return null;
+  const body = moduleSource.slice(0, exports.index);
+  const local = /^\s*([\w$]+)\s+as\s+loadPyodide\s*$/;
+  const name = (exports[1] ?? '')
+    .split(',')
+    .map((entry) => local.exec(entry)?.[1])
+    .find((found) => found !== undefined);
+  if (!name) return null;
+  if (/(^|[;\n}])\s*(import|export)[\s{*]/.test(body) || body.includes('import.meta')) return null;
+  const rewritten = body.replace(/(?<![\w$.])import\(/g, '__alrImport(');
+  return `(function (__alrImport) {${rewritten}\nreturn ${name};\n})`;
+}
+
+/**
+ * What the rewritten scripts call in place of `import(specifier)`. Node's built-in modules are
+ * taken with require and handed over as their namespace would be (the live exports, and the module
+ * as `default`), so that Node's ES module loader never starts in a worker; anything else is
+ * imported. `requireFrom`: any file path (built-ins resolve the same from everywhere).
+ */
+export function scriptImporter(requireFrom: string): (specifier: string) => Promise<unknown> {
+  const require = createRequire(requireFrom);
+  const asNamespace = (module: object) =>
+    new Proxy(module, {
+      get: (target, key) => (key === 'default' ? target : Reflect.get(target, key)),
+    });
+  return async (specifier) =>
+    specifier.startsWith('node:') ? asNamespace(require(specifier)) : import(specifier);
+}
+
+/** Pyodide's loadPyodide, typed loosely: its options and result are Pyodide's own. */
+export type LoadPyodide = (options: Record<string, unknown>) => Promise<PyodideApi>;
+export type PyodideApi = Awaited<ReturnType<typeof import('pyodide').loadPyodide>>;
+
+/** Compiles `source` (what loaderScriptSource made of the loader at `url`) and returns loadPyodide. */
+export function compileLoaderScript(
+  source: string,
+  url: string,
+  importModule: (specifier: string) => Promise<unknown>,
+): LoadPyodide {
+  const factory = new vm.Script(source, { filename: url }).runInThisContext() as (
+    dynamicImport: (specifier: string) => Promise<unknown>,
+  ) => LoadPyodide;
+  return factory(importModule);
 }
 
 /**

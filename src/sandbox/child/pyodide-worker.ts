@@ -11,7 +11,14 @@ import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { hostCoreSources } from './host-core-files.js';
 import { createLinker, type LinkPlan } from './pyodide-linking.js';
-import { compilePyodideScript, type PyodideScript } from './pyodide-script.js';
+import {
+  compileLoaderScript,
+  compilePyodideScript,
+  type LoadPyodide,
+  type PyodideApi,
+  type PyodideScript,
+  scriptImporter,
+} from './pyodide-script.js';
 import { SESSION_CORE } from './pyodide-session-core.js';
 import { useSharedWrappers, type WasmModule } from './shared-wrappers.js';
 
@@ -43,6 +50,8 @@ interface WorkerData {
   mailbox: Uint8Array;
   /** pyodide.asm.mjs as a script (pyodide-script.ts), read and rewritten once by the host. */
   pyodideScript?: string;
+  /** pyodide.mjs, Pyodide's loader, as a script (pyodide-script.ts), read and rewritten once by the host. */
+  loaderScript?: string;
   /** V8's code cache of that text, made in this host (a view of shared memory). */
   codeCache?: Uint8Array;
   /** The small modules Pyodide compiles while it starts, compiled once in this host (see useSharedWrappers). */
@@ -340,18 +349,21 @@ async function main(): Promise<void> {
   capMemoryGrowth(data.memoryLimitMb * 1024 * 1024);
   const restoreInstantiate = data.module ? useSharedModule(data.module) : () => {};
   const restoreWrappers = useSharedWrappers(data.wrappers);
-  const { loadPyodide } = await import(pathToFileURL(join(data.pyodideDir, 'pyodide.mjs')).href);
+  const loaderFile = join(data.pyodideDir, 'pyodide.mjs');
+  const importModule = scriptImporter(loaderFile);
+  let loadPyodide: LoadPyodide | undefined;
+  try {
+    if (data.loaderScript)
+      loadPyodide = compileLoaderScript(data.loaderScript, pathToFileURL(loaderFile).href, importModule);
+  } catch {}
+  const loader = loadPyodide ? 'script' : 'module';
+  loadPyodide ??= (await import(pathToFileURL(loaderFile).href)).loadPyodide as LoadPyodide;
   const discard = { batched: () => {} };
   let script: PyodideScript | null = null;
   try {
     const url = pathToFileURL(join(data.pyodideDir, 'pyodide.asm.mjs')).href;
     if (data.pyodideScript)
-      script = compilePyodideScript(
-        data.pyodideScript,
-        url,
-        (specifier) => import(specifier),
-        data.codeCache,
-      );
+      script = compilePyodideScript(data.pyodideScript, url, importModule, data.codeCache);
   } catch {
     // Pyodide then loads pyodide.asm.mjs as a module, compiled from source.
   }
@@ -374,7 +386,7 @@ async function main(): Promise<void> {
   };
   const snapshot = data.snapshot;
   let snapshotError = data.snapshotError;
-  let pyodide: Awaited<ReturnType<typeof loadPyodide>>;
+  let pyodide: PyodideApi;
   let fromSnapshot = snapshot !== undefined;
   const restoreCopy = snapshot ? sparseSnapshotCopy(snapshot) : () => {};
   try {
@@ -431,6 +443,8 @@ async function main(): Promise<void> {
     fromSnapshot,
     snapshotError,
     codeCache,
+    // Whether Pyodide's loader ran as a script (no ES module loader in this thread).
+    loader,
     linking: linker.mode(),
   });
 

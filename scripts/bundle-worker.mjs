@@ -1,0 +1,18 @@
+// Bundles the pyodide host's worker (src/sandbox/child/pyodide-worker.ts and the few modules it
+// imports) into one CommonJS file, dist/src/sandbox/child/pyodide-worker.cjs. A worker thread starts
+// for every pyodide session: as one CommonJS script it needs neither Node's ES module loader nor
+// several module reads, about 5 ms of each session's start. It imports only Node built-ins, so
+// nothing from node_modules is bundled.
+import { buildSync } from 'esbuild';
+
+buildSync({
+  entryPoints: ['src/sandbox/child/pyodide-worker.ts'],
+  outfile: 'dist/src/sandbox/child/pyodide-worker.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // Type-only imports (pyodide's types) vanish; anything else from a package would be an error.
+  packages: 'external',
+  logLevel: 'warning',
+});
