@@ -140,6 +140,10 @@ export function pyodideLaunch(options: LaunchOptions): LaunchSpec {
     // a full collection comes during every start (about 20 ms of marking), with 64 MB it does not.
     '--initial-old-space-size=64',
     '--interrupt-budget=1000000',
+    // V8's memory reducer gives each worker that goes quiet (an episode waiting on its model) two
+    // or three full collections that free little: about 60 ms of CPU per session, more than a
+    // third of what starting it costs.
+    '--no-memory-reducer',
   ];
   const env: Record<string, string> = { LANG: 'C.UTF-8' };
   const snapshot = options.pyodideSnapshot ?? null;
