@@ -1,8 +1,8 @@
 // Bundles the pyodide host's worker (src/sandbox/child/pyodide-worker.ts and the few modules it
 // imports) into one CommonJS file, dist/src/sandbox/child/pyodide-worker.cjs. A worker thread starts
 // for every pyodide session: as one CommonJS script it needs neither Node's ES module loader nor
-// several module reads, about 5 ms of each session's start. It imports only Node built-ins, so
-// nothing from node_modules is bundled.
+// several module reads (child/pyodide-script.ts loads Pyodide's own files as scripts too). It
+// imports only Node built-ins, so nothing from node_modules is bundled.
 import { buildSync } from 'esbuild';
 
 buildSync({
