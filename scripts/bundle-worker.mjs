@@ -3,6 +3,7 @@
 // for every pyodide session: as one CommonJS script it needs neither Node's ES module loader nor
 // several module reads (child/pyodide-script.ts loads Pyodide's own files as scripts too). It
 // imports only Node built-ins, so nothing from node_modules is bundled.
+import { rmSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 
 buildSync({
@@ -16,3 +17,6 @@ buildSync({
   packages: 'external',
   logLevel: 'warning',
 });
+// tsc's own output for the entry file is never loaded: removed, so that only the bundle ships.
+for (const file of ['pyodide-worker.js', 'pyodide-worker.js.map'])
+  rmSync(`dist/src/sandbox/child/${file}`, { force: true });
