@@ -56,18 +56,19 @@ try {
   fingerprint = hostCoreFingerprint(hostCoreSources(pythonDir));
 } catch {}
 
-// Pyodide's JavaScript side as a script, made once: every worker compiles this same text (see
-// pyodide-script.ts); without it, workers load pyodide.asm.mjs as a module.
-let pyodideScript: string | undefined;
-try {
-  pyodideScript = scriptSource(readFileSync(`${pyodideDir}/pyodide.asm.mjs`, 'utf8')) ?? undefined;
-} catch {}
+/** A file of Pyodide's rewritten into a script (pyodide-script.ts); undefined when it cannot be. */
+function asScript(name: string, rewrite: (source: string) => string | null): string | undefined {
+  try {
+    return rewrite(readFileSync(`${pyodideDir}/${name}`, 'utf8')) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
 
-/** Pyodide's loader as a script (pyodide-script.ts): a worker then never starts Node's ES module loader. */
-let loaderScript: string | undefined;
-try {
-  loaderScript = loaderScriptSource(readFileSync(`${pyodideDir}/pyodide.mjs`, 'utf8')) ?? undefined;
-} catch {}
+// Made once: every worker compiles these same texts, and so never starts Node's ES module loader;
+// without them, workers load the files as modules.
+const pyodideScript = asScript('pyodide.asm.mjs', scriptSource);
+const loaderScript = asScript('pyodide.mjs', loaderScriptSource);
 
 /** Largest code cache accepted from the worker that makes it (about 1.3 MB today). */
 const MAX_CODE_CACHE = 32 * 1024 * 1024;
